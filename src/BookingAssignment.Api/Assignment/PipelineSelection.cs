@@ -1,0 +1,41 @@
+using BookingAssignment.Api.Configuration;
+using BookingAssignment.Core.Rollout;
+using Microsoft.FeatureManagement;
+
+namespace BookingAssignment.Api.Assignment;
+
+/// <summary>Context for the per-restaurant rollout decision.</summary>
+public sealed record RestaurantContext(Guid RestaurantId);
+
+/// <summary>
+/// Microsoft.FeatureManagement filter for the sticky percentage rollout: enabled when the
+/// restaurant's hash bucket for this feature is below <c>Percent</c>.
+/// </summary>
+[FilterAlias(Alias)]
+public sealed class RestaurantRolloutFilter : IContextualFeatureFilter<RestaurantContext>
+{
+    public const string Alias = "RestaurantRollout";
+
+    public Task<bool> EvaluateAsync(FeatureFilterEvaluationContext featureContext, RestaurantContext appContext)
+    {
+        var percent = featureContext.Parameters.GetValue<int?>("Percent") ?? 100;
+        return Task.FromResult(RolloutBucket.IsIncluded(featureContext.FeatureName, appContext.RestaurantId, percent));
+    }
+}
+
+/// <summary>Which pipeline assigns for a restaurant, and whether the other one runs as a dry run.</summary>
+public sealed record PipelineChoice(string Live, string? DryRun);
+
+public sealed class PipelineSelector(IFeatureManager features)
+{
+    public const string Legacy = "legacy";
+    public const string V3 = "v3";
+
+    public async Task<PipelineChoice> ChooseAsync(Guid restaurantId)
+    {
+        var v3 = await features.IsEnabledAsync(PipelineFlags.V3Feature, new RestaurantContext(restaurantId));
+        var shadow = await features.IsEnabledAsync(PipelineFlags.ShadowFeature);
+        var live = v3 ? V3 : Legacy;
+        return new PipelineChoice(live, shadow ? (v3 ? Legacy : V3) : null);
+    }
+}

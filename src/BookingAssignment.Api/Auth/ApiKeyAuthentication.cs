@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using BookingAssignment.Api.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace BookingAssignment.Api.Auth;
+
+/// <summary>
+/// X-Api-Key authentication. Client keys may call booking endpoints; ops keys may call everything.
+/// Missing or unknown key → 401; a client key on an ops endpoint → 403.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    IOptions<AuthOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "X-Api-Key";
+    public const string ClientPolicy = "client";
+    public const string OpsPolicy = "ops";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+            return Task.FromResult(AuthenticateResult.NoResult());
+        var key = values.ToString();
+        string? role = keys.Value.OpsApiKeys.Contains(key, StringComparer.Ordinal) ? OpsPolicy
+            : keys.Value.ClientApiKeys.Contains(key, StringComparer.Ordinal) ? ClientPolicy
+            : null;
+        if (role is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Role, role), new Claim("api_key", key)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+}
+
+public static class AuthExtensions
+{
+    public static WebApplicationBuilder AddApiKeyAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.ClientApiKeys.Length + o.OpsApiKeys.Length > 0, "Auth: set at least one key in Auth__ClientApiKeys__0 or Auth__OpsApiKeys__0.")
+            .Validate(o => o.ClientApiKeys.Concat(o.OpsApiKeys).All(k => k.Length >= 8), "Auth: API keys must be at least 8 characters.")
+            .ValidateOnStart();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyAuthenticationHandler.ClientPolicy, p => p.RequireRole(ApiKeyAuthenticationHandler.ClientPolicy, ApiKeyAuthenticationHandler.OpsPolicy))
+            .AddPolicy(ApiKeyAuthenticationHandler.OpsPolicy, p => p.RequireRole(ApiKeyAuthenticationHandler.OpsPolicy));
+        return builder;
+    }
+
+    /// <summary>The caller's API key (for idempotency scoping and rate-limit partitions).</summary>
+    public static string? ApiKey(this HttpContext http) =>
+        http.User.FindFirstValue("api_key") ?? http.Request.Headers[ApiKeyAuthenticationHandler.Header].ToString();
+}

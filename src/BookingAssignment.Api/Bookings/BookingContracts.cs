@@ -1,0 +1,38 @@
+namespace BookingAssignment.Api.Bookings;
+
+public sealed record CreateBookingRequest(
+    Guid? RestaurantId,
+    int? PartySize,
+    string? StartsAt,
+    CustomerDto? Customer,
+    string? Notes,
+    string? ZonePreference);
+
+public sealed record CustomerDto(string? Name, string? Email, string? Phone);
+
+public sealed record BookingResponse(
+    Guid Id,
+    string Reference,
+    Guid RestaurantId,
+    int PartySize,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    string Status,
+    string AssignmentState,
+    string Pipeline,
+    IReadOnlyList<string> Tables,
+    DateTimeOffset CreatedAt,
+    string? Reason,
+    CustomerDto Customer,
+    string? Notes);
+
+/// <summary>A validated booking request, ready for admission.</summary>
+public sealed record BookingDraft(
+    Guid RestaurantId,
+    int PartySize,
+    DateTimeOffset StartsAt,
+    string CustomerName,
+    string? CustomerEmail,
+    string? CustomerPhone,
+    string? Notes,
+    string? ZonePreference);

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BookingAssignment.Api.Http;
+
+/// <summary>
+/// Reads a JSON body ourselves so that malformed JSON and wrongly typed fields come back as a
+/// 400 ProblemDetails naming the field (from <see cref="JsonException.Path"/>), like every other
+/// validation error.
+/// </summary>
+public static class JsonBody
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        AllowTrailingCommas = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    public static async Task<(T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(HttpRequest request, byte[] body) where T : class
+    {
+        if (body.Length == 0) return (null, Problem("body", "A JSON body is required."));
+        if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
+            return (null, Problem("body", "Content-Type must be application/json."));
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(body, Options);
+            await Task.CompletedTask;
+            return value is null ? (null, Problem("body", "A JSON object is required.")) : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var field = FieldFromPath(ex.Path);
+            return (null, Problem(field, field == "body" ? "The body is not valid JSON." : $"'{field}' has a value of the wrong type or format."));
+        }
+    }
+
+    public static async Task<byte[]> BufferAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var ms = new MemoryStream();
+        await request.Body.CopyToAsync(ms, ct);
+        return ms.ToArray();
+    }
+
+    /// <summary>"$.customer.email" → "customer.email"; "$" or null → "body".</summary>
+    internal static string FieldFromPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$") return "body";
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    private static Dictionary<string, string[]> Problem(string field, string message) => new() { [field] = [message] };
+}
+
+/// <summary>Collects field errors in request order.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    public bool Any => _errors.Count > 0;
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+    }
+    public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+}

@@ -1,0 +1,25 @@
+using BookingAssignment.Api.Configuration;
+using StackExchange.Redis;
+
+namespace BookingAssignment.Api.Locking;
+
+public static class RedisExtensions
+{
+    /// <summary>One multiplexer for the process; it reconnects by itself, so a Redis outage never stops the start.</summary>
+    public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(configuration))
+            throw new StartupConfigurationException("ConnectionStrings__Redis is not set: give a StackExchange.Redis configuration, e.g. 127.0.0.1:6379.");
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var options = ConfigurationOptions.Parse(configuration);
+            options.AbortOnConnectFail = false;
+            options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
+            options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
+            options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+            return ConnectionMultiplexer.Connect(options);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,42 @@
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Templates;
+
+namespace BookingAssignment.Api.Observability;
+
+public static class ObservabilityExtensions
+{
+    // "[12:00:01 INF] [auto_assign] auto_assign.summary booking=… {…}": the event source is the prefix.
+    private const string ConsoleTemplate =
+        "[{@t:HH:mm:ss} {@l:u3}] {#if EventSource is not null}[{EventSource}] {#else}[{Substring(SourceContext, LastIndexOf(SourceContext, '.') + 1)}] {#end}{@m}\n{@x}";
+
+    public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new ExpressionTemplate(ConsoleTemplate)));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Telemetry>();
+        builder.Services.AddSingleton<EventRecorder>();
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("booking-assignment"))
+            .WithTracing(t => t
+                .AddSource(Telemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(m => m
+                .AddMeter(Telemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.UseOtlpExporter();
+        return builder;
+    }
+}

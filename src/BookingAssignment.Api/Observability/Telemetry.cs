@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace BookingAssignment.Api.Observability;
+
+/// <summary>The service's own traces and metrics (exported over OTLP when configured).</summary>
+public sealed class Telemetry : IDisposable
+{
+    public const string Name = "BookingAssignment";
+    public static readonly ActivitySource Activities = new(Name);
+
+    private readonly Meter _meter;
+
+    public Telemetry(IMeterFactory meters)
+    {
+        _meter = meters.Create(Name);
+        Assignments = _meter.CreateCounter<long>("booking.assignments", description: "Assignment outcomes by pipeline and outcome");
+        AssignmentDuration = _meter.CreateHistogram<double>("booking.assignment.duration", "ms", "End-to-end assignment duration");
+        PlannerDuration = _meter.CreateHistogram<double>("booking.planner.duration", "ms", "Time spent in the planner");
+        LockWait = _meter.CreateHistogram<double>("booking.lock.wait", "ms", "Time waiting for the restaurant/date lock");
+        Rejections = _meter.CreateCounter<long>("booking.rejections", description: "409 no_availability by reason");
+    }
+
+    public Counter<long> Assignments { get; }
+    public Histogram<double> AssignmentDuration { get; }
+    public Histogram<double> PlannerDuration { get; }
+    public Histogram<double> LockWait { get; }
+    public Counter<long> Rejections { get; }
+
+    /// <summary>Registers an observable gauge on the service meter (queue depth, breaker state).</summary>
+    public void Observe<T>(string name, Func<Measurement<T>> observe, string? description = null) where T : struct =>
+        _meter.CreateObservableGauge(name, observe, description: description);
+
+    public void Dispose() => _meter.Dispose();
+}

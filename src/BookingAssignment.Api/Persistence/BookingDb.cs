@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingAssignment.Api.Persistence;
+
+/// <summary>
+/// EF Core view of the schema. The schema itself is owned by the SQL files in /migrations, so
+/// this model only maps names and keys; generated and database-defaulted columns are marked so
+/// EF never writes them.
+/// </summary>
+public sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext(options)
+{
+    public DbSet<Restaurant> Restaurants => Set<Restaurant>();
+    public DbSet<Zone> Zones => Set<Zone>();
+    public DbSet<RestaurantTable> Tables => Set<RestaurantTable>();
+    public DbSet<TableAdjacency> Adjacency => Set<TableAdjacency>();
+    public DbSet<Booking> Bookings => Set<Booking>();
+    public DbSet<BookingTableAssignment> Assignments => Set<BookingTableAssignment>();
+    public DbSet<ObservabilityEvent> Events => Set<ObservabilityEvent>();
+    public DbSet<StateHistoryEntry> StateHistory => Set<StateHistoryEntry>();
+    public DbSet<AssignmentAttempt> Attempts => Set<AssignmentAttempt>();
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Restaurant>(e =>
+        {
+            e.ToTable("restaurants");
+            e.Property(x => x.Services).HasColumnType("jsonb");
+            e.Property(x => x.TurnMinutesByPartySize).HasColumnType("jsonb");
+            e.Property(x => x.CreatedAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
+            e.HasMany(x => x.Zones).WithOne().HasForeignKey(x => x.RestaurantId);
+            e.HasMany(x => x.Tables).WithOne().HasForeignKey(x => x.RestaurantId);
+            e.HasMany(x => x.Adjacency).WithOne().HasForeignKey(x => x.RestaurantId);
+        });
+        b.Entity<Zone>().ToTable("zones");
+        b.Entity<RestaurantTable>(e =>
+        {
+            e.ToTable("restaurant_tables");
+            e.HasOne(x => x.Zone).WithMany().HasForeignKey(x => x.ZoneId);
+        });
+        b.Entity<TableAdjacency>(e =>
+        {
+            e.ToTable("table_adjacency");
+            e.HasKey(x => new { x.TableA, x.TableB });
+            // Declared so EF inserts tables before the pairs that reference them.
+            e.HasOne<RestaurantTable>().WithMany().HasForeignKey(x => x.TableA);
+            e.HasOne<RestaurantTable>().WithMany().HasForeignKey(x => x.TableB);
+        });
+        b.Entity<Booking>(e =>
+        {
+            e.ToTable("bookings");
+            e.Property(x => x.AssignmentStateVersion).IsConcurrencyToken();
+        });
+        b.Entity<BookingTableAssignment>(e =>
+        {
+            e.ToTable("booking_table_assignments");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
+            e.HasOne<RestaurantTable>().WithMany().HasForeignKey(x => x.TableId);
+        });
+        b.Entity<ObservabilityEvent>(e =>
+        {
+            e.ToTable("observability_events");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Context).HasColumnType("jsonb");
+        });
+        b.Entity<StateHistoryEntry>(e =>
+        {
+            e.ToTable("booking_assignment_state_history");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
+        });
+        b.Entity<AssignmentAttempt>(e =>
+        {
+            e.ToTable("booking_assignment_attempts");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
+        });
+        b.Entity<IdempotencyRecord>(e =>
+        {
+            e.ToTable("idempotency_keys");
+            e.HasKey(x => new { x.ClientKeyHash, x.Key });
+        });
+    }
+}

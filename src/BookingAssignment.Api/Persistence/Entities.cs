@@ -1,0 +1,143 @@
+namespace BookingAssignment.Api.Persistence;
+
+// Plain entities mapped onto the SQL schema in /migrations (snake_case by convention).
+
+public sealed class Restaurant
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public required string TimeZone { get; set; }
+    public required string Services { get; set; }              // jsonb
+    public required string TurnMinutesByPartySize { get; set; } // jsonb
+    public int BufferMinutes { get; set; }
+    public int MaxTablesPerBooking { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Zone> Zones { get; set; } = [];
+    public List<RestaurantTable> Tables { get; set; } = [];
+    public List<TableAdjacency> Adjacency { get; set; } = [];
+}
+
+public sealed class Zone
+{
+    public Guid Id { get; set; }
+    public Guid RestaurantId { get; set; }
+    public required string Name { get; set; }
+}
+
+public sealed class RestaurantTable
+{
+    public Guid Id { get; set; }
+    public Guid RestaurantId { get; set; }
+    public Guid ZoneId { get; set; }
+    public Zone? Zone { get; set; }
+    public required string Label { get; set; }
+    public int MinCovers { get; set; }
+    public int MaxCovers { get; set; }
+}
+
+public sealed class TableAdjacency
+{
+    public Guid RestaurantId { get; set; }
+    public Guid TableA { get; set; }
+    public Guid TableB { get; set; }
+}
+
+public sealed class Booking
+{
+    public Guid Id { get; set; }
+    public Guid RestaurantId { get; set; }
+    public required string Reference { get; set; }
+    public int PartySize { get; set; }
+    public DateTimeOffset StartAt { get; set; }
+    public DateTimeOffset EndAt { get; set; }
+    public string Status { get; set; } = BookingStatus.Pending;
+    public string AssignmentState { get; set; } = "created";
+    public int AssignmentStateVersion { get; set; }
+    public required string AssignmentPipeline { get; set; }
+    public string? AssignmentReason { get; set; }
+    public string? ZonePreference { get; set; }
+    public required string CustomerName { get; set; }
+    public string? CustomerEmail { get; set; }
+    public string? CustomerPhone { get; set; }
+    public string? Notes { get; set; }
+    public bool Pinned { get; set; }
+    public int AttemptCount { get; set; }
+    public DateTimeOffset? NextAttemptAt { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? CancelledAt { get; set; }
+}
+
+public static class BookingStatus
+{
+    public const string Pending = "pending";
+    public const string Confirmed = "confirmed";
+    public const string Cancelled = "cancelled";
+}
+
+public sealed class BookingTableAssignment
+{
+    public long Id { get; set; }
+    public Guid BookingId { get; set; }
+    public Guid TableId { get; set; }
+    public DateTimeOffset HeldFrom { get; set; }
+    public DateTimeOffset HeldUntil { get; set; }
+    public DateTimeOffset AssignedAt { get; set; }
+    public required string AssignedBy { get; set; }
+    public DateTimeOffset? ReleasedAt { get; set; }
+}
+
+public sealed class ObservabilityEvent
+{
+    public long Id { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string Source { get; set; }
+    public required string EventType { get; set; }
+    public required string Severity { get; set; }
+    public required string Context { get; set; } // jsonb
+    public Guid? RestaurantId { get; set; }
+    public Guid? BookingId { get; set; }
+}
+
+public sealed class StateHistoryEntry
+{
+    public long Id { get; set; }
+    public Guid BookingId { get; set; }
+    public required string FromState { get; set; }
+    public required string ToState { get; set; }
+    public int Version { get; set; }
+    public required string Trigger { get; set; }
+    public string? Reason { get; set; }
+    public required string Pipeline { get; set; }
+    public string Actor { get; set; } = "system";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class AssignmentAttempt
+{
+    public long Id { get; set; }
+    public Guid BookingId { get; set; }
+    public required string Pipeline { get; set; }
+    public int AttemptNo { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset FinishedAt { get; set; }
+    public required string Outcome { get; set; }
+    public string? Reason { get; set; }
+    public string? Strategy { get; set; }
+    public Guid[] TableIds { get; set; } = [];
+}
+
+public sealed class IdempotencyRecord
+{
+    public required string ClientKeyHash { get; set; }
+    public required string Key { get; set; }
+    public required string RequestHash { get; set; }
+    public required string State { get; set; }
+    public int? ResponseStatus { get; set; }
+    public string? ResponseBody { get; set; }
+    public string? ResponseLocation { get; set; }
+    public Guid? BookingId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+}

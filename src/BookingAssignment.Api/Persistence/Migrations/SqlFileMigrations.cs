@@ -1,0 +1,27 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace BookingAssignment.Api.Persistence.Migrations;
+
+/// <summary>
+/// An EF Core migration whose Up is a reviewable SQL file from /migrations (embedded in this
+/// assembly). EF records applied ids in "__EFMigrationsHistory" and takes its migration lock, so
+/// two instances starting at once do not race.
+/// </summary>
+public abstract class SqlFileMigration(string fileName) : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql(Read(fileName));
+
+    internal static string Read(string fileName)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"migrations.{fileName}")
+            ?? throw new InvalidOperationException($"Migration script {fileName} is not embedded.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261128000001_Initial")]
+public sealed class Initial() : SqlFileMigration("0001_initial.sql");

@@ -1,0 +1,43 @@
+using BookingAssignment.Api.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace BookingAssignment.Api.Persistence;
+
+public static class PersistenceExtensions
+{
+    public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        var connectionString = builder.Configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new StartupConfigurationException("ConnectionStrings__Postgres is not set: give an Npgsql connection string, e.g. Host=127.0.0.1;Port=5432;Database=booking;Username=booking;Password=booking.");
+        builder.Services.AddDbContextPool<BookingDb>(o => o
+            .UseNpgsql(connectionString)
+            .UseSnakeCaseNamingConvention()
+            // The schema is owned by /migrations SQL, not by an EF model snapshot.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        builder.Services.AddHostedService<MigrateOnStartup>();
+        return builder;
+    }
+}
+
+/// <summary>Applies pending migrations before the server starts listening (Database:MigrateOnStartup).</summary>
+internal sealed partial class MigrateOnStartup(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, ILogger<MigrateOnStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (!options.Value.MigrateOnStartup) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToArray();
+        await db.Database.MigrateAsync(ct);
+        LogMigrated(logger, pending.Length == 0 ? "none pending" : string.Join(", ", pending));
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database migrations applied: {Migrations}")]
+    private static partial void LogMigrated(ILogger logger, string migrations);
+}

@@ -1,0 +1,58 @@
+using BookingAssignment.Api;
+using BookingAssignment.Api.Assignment;
+using BookingAssignment.Api.Auth;
+using BookingAssignment.Api.Bookings;
+using BookingAssignment.Api.Configuration;
+using BookingAssignment.Api.Health;
+using BookingAssignment.Api.Http;
+using BookingAssignment.Api.Locking;
+using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Ops;
+using BookingAssignment.Api.Persistence;
+using BookingAssignment.Api.Restaurants;
+using Microsoft.Extensions.Options;
+
+try
+{
+    // appsettings.json ships beside the binary, so the content root is the binary's folder.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddObservability();      // Serilog ([source] prefixes), OpenTelemetry (OTLP when configured)
+    builder.AddPersistence();        // EF Core + Npgsql, migrations from /migrations
+    builder.AddRedis();              // one StackExchange.Redis multiplexer
+    builder.AddAssignment();         // FEATURE_ASSIGNMENT_PIPELINE_V3* flags, pipelines, coordinator
+    builder.AddApiKeyAuth();         // X-Api-Key: client and ops keys
+    builder.AddHttpRateLimiting();   // per-key token bucket → 429
+    builder.AddHealth();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddExceptionHandler<ErrorHandling>();
+
+    var app = builder.Build();
+    if (Commands.IsCommand(args)) return await Commands.RunAsync(app, args);
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
+    app.MapHealth();
+    app.MapRestaurants();
+    app.MapBookings();
+    app.MapOps();
+
+    app.Logger.LogInformation("Assignment pipeline: {Mode} ({Flags})", app.Services.GetRequiredService<PipelineFlags>().Mode, app.Services.GetRequiredService<PipelineFlags>());
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
+    return 2;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync($"Configuration error: {string.Join(" ", ex.Failures)}");
+    return 2;
+}
+
+/// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using BookingAssignment.Api.Assignment;
+using BookingAssignment.Api.Auth;
+using BookingAssignment.Api.Http;
+using BookingAssignment.Api.Persistence;
+using BookingAssignment.Core.Planning;
+
+namespace BookingAssignment.Api.Restaurants;
+
+public static class RestaurantsApi
+{
+    public static IEndpointRouteBuilder MapRestaurants(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/restaurants").RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Restaurants");
+        group.MapPost("/", CreateAsync).RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy);
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
+        group.MapGet("/{id:guid}/availability", AvailabilityAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, BookingDb db, RestaurantCatalog catalog, CancellationToken ct)
+    {
+        var body = await JsonBody.BufferAsync(http.Request, ct);
+        var (request, jsonErrors) = await JsonBody.ReadAsync<CreateRestaurantRequest>(http.Request, body);
+        if (jsonErrors is not null) return Problems.Validation(jsonErrors);
+        var errors = RestaurantValidation.Validate(request!);
+        if (errors.Any) return Problems.Validation(errors.ToDictionary());
+
+        var restaurant = ToEntity(request!);
+        db.Restaurants.Add(restaurant);
+        await db.SaveChangesAsync(ct);
+        var model = await catalog.FindAsync(restaurant.Id, ct);
+        http.Response.Headers.Location = $"/restaurants/{restaurant.Id}";
+        return Results.Json(ToResponse(model!), JsonBody.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, RestaurantCatalog catalog, CancellationToken ct)
+    {
+        var model = await catalog.FindAsync(id, ct);
+        return model is null ? Problems.NotFound("id", $"Restaurant {id} does not exist.") : Results.Json(ToResponse(model), JsonBody.Options);
+    }
+
+    /// <summary>Start times on the 15-minute grid of a local date that pass the capacity check.</summary>
+    private static async Task<IResult> AvailabilityAsync(Guid id, string? date, string? partySize, RestaurantCatalog catalog,
+        BookingDb db, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            errors.Add("date", "Use YYYY-MM-DD.");
+        if (!int.TryParse(partySize, NumberStyles.None, CultureInfo.InvariantCulture, out var party) || party < 1)
+            errors.Add("partySize", "A whole number of at least 1.");
+        if (errors.Any) return Problems.Validation(errors.ToDictionary());
+        var r = await catalog.FindAsync(id, ct);
+        if (r is null) return Problems.NotFound("id", $"Restaurant {id} does not exist.");
+
+        var now = time.GetUtcNow();
+        var grid = r.Rules.SeatingGrid(day).Where(t => t > now).ToArray();
+        var check = new CapacityCheck();
+        var times = new List<DateTimeOffset>();
+        if (grid.Length > 0)
+        {
+            var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, grid[0]), movableFrom: null, excludeBookingId: null, ct);
+            times.AddRange(grid.Where(t => check.Check(r.Floor, schedule, new PlanRequest(party, r.Rules.HeldWindow(t, party))).Ok));
+        }
+        return Results.Json(new AvailabilityResponse(r.Id, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), party, times), JsonBody.Options);
+    }
+
+    internal static Restaurant ToEntity(CreateRestaurantRequest r)
+    {
+        var id = Guid.CreateVersion7();
+        var zones = r.Tables!.Select(t => t.Zone!.Trim()).Distinct(StringComparer.Ordinal)
+            .ToDictionary(z => z, z => new Zone { Id = Guid.CreateVersion7(), RestaurantId = id, Name = z });
+        var tables = r.Tables!.Select(t => new RestaurantTable
+        {
+            Id = Guid.CreateVersion7(), RestaurantId = id, ZoneId = zones[t.Zone!.Trim()].Id, Label = t.Label!.Trim(),
+            MinCovers = t.MinCovers!.Value, MaxCovers = t.MaxCovers!.Value,
+        }).ToList();
+        var byLabel = tables.ToDictionary(t => t.Label);
+        var adjacency = (r.Adjacency ?? [])
+            .Select(p => (A: byLabel[p[0].Trim()].Id, B: byLabel[p[1].Trim()].Id))
+            .Select(p => p.A.CompareTo(p.B) < 0 ? p : (A: p.B, B: p.A))
+            .Distinct()
+            .Select(p => new TableAdjacency { RestaurantId = id, TableA = p.A, TableB = p.B })
+            .ToList();
+        return new Restaurant
+        {
+            Id = id,
+            Name = r.Name!.Trim(),
+            TimeZone = r.TimeZone!,
+            Services = JsonSerializer.Serialize(r.Services, JsonBody.Options),
+            TurnMinutesByPartySize = JsonSerializer.Serialize(r.TurnMinutesByPartySize),
+            BufferMinutes = r.BufferMinutes!.Value,
+            MaxTablesPerBooking = r.MaxTablesPerBooking ?? 3,
+            Zones = zones.Values.ToList(),
+            Tables = tables,
+            Adjacency = adjacency,
+        };
+    }
+
+    public static RestaurantResponse ToResponse(RestaurantModel m)
+    {
+        var r = m.Entity;
+        return new RestaurantResponse(r.Id, r.Name, r.TimeZone,
+            JsonSerializer.Deserialize<List<ServiceDto>>(r.Services, JsonBody.Options) ?? [],
+            JsonSerializer.Deserialize<Dictionary<string, int>>(r.TurnMinutesByPartySize) ?? [],
+            r.BufferMinutes,
+            m.Floor.Tables.Select(t => new TableResponse(t.Id, t.Label, t.Zone, t.MinCovers, t.MaxCovers)).ToArray(),
+            r.Adjacency.Select(a => new[] { m.Labels[a.TableA], m.Labels[a.TableB] }).ToArray(),
+            r.MaxTablesPerBooking, r.CreatedAt);
+    }
+}
