@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using BookingAssignment.Core.Planning;
+
+namespace BookingAssignment.Simulator;
+
+/// <summary>A night's final seating: request id → table ids.</summary>
+public sealed record Schedule(IReadOnlyDictionary<int, Guid[]> Tables)
+{
+    public int Covers(IReadOnlyList<Request> requests) => requests.Where(r => Tables.ContainsKey(r.Id)).Sum(r => r.Party);
+}
+
+public sealed record OnlineResult(Schedule Schedule, int Moves, List<double> LatencyMicroseconds);
+
+/// <summary>
+/// Feeds a night's requests to a planner one at a time. A request is accepted iff the planner
+/// returns a plan; acceptance is irrevocable, and a plan's moves are applied to the live schedule.
+/// </summary>
+public static class OnlineRun
+{
+    public static readonly DateTimeOffset Doors = new(2026, 6, 12, 17, 0, 0, TimeSpan.Zero);
+
+    public static Slot Held(Request r) => new(Doors.AddMinutes(r.StartMinute), Doors.AddMinutes(r.EndMinute));
+
+    /// <param name="realTime">True for booking order: bookings already seated or inside the freeze window at the moment a request arrives cannot move.</param>
+    public static OnlineResult Run(IAssignmentPlanner planner, FloorPlan plan, IReadOnlyList<Request> ordered, bool realTime)
+    {
+        var byId = ordered.ToDictionary(r => r.Id);
+        var seated = new Dictionary<int, Guid[]>();
+        var occupancies = new List<Occupancy>(ordered.Count);
+        var moves = 0;
+        var latencies = new List<double>(ordered.Count);
+        var stopwatch = new Stopwatch();
+        foreach (var request in ordered)
+        {
+            // The caller's job (SPEC §4.4): mark who may move at the moment the request arrives.
+            occupancies.Clear();
+            foreach (var (id, tables) in seated)
+            {
+                var other = byId[id];
+                var movable = !realTime || other.StartMinute > request.ArrivalMinute + Demand.FreezeMinutes;
+                occupancies.Add(new Occupancy(BookingGuid(id), tables, Held(other), other.Party, movable));
+            }
+            var planRequest = new PlanRequest(request.Party, Held(request));
+            stopwatch.Restart();
+            var result = planner.Plan(plan.Floor, occupancies, planRequest);
+            stopwatch.Stop();
+            latencies.Add(stopwatch.Elapsed.TotalMicroseconds);
+            if (result is null) continue;
+            foreach (var move in result.Moves)
+            {
+                var movedId = BookingIndex(move.BookingId);
+                seated[movedId] = move.ToTableIds.ToArray();
+                moves++;
+            }
+            seated[request.Id] = result.TableIds.ToArray();
+        }
+        return new OnlineResult(new Schedule(seated), moves, latencies);
+    }
+
+    public static Guid BookingGuid(int id)
+    {
+        var bytes = new byte[16];
+        BitConverter.GetBytes(id).CopyTo(bytes, 0);
+        bytes[15] = 0xB0;
+        return new Guid(bytes);
+    }
+
+    private static int BookingIndex(Guid id) => BitConverter.ToInt32(id.ToByteArray(), 0);
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using BookingAssignment.Core.Planning;
+using BookingAssignment.Simulator;
+using Spectre.Console;
+
+// Service-night simulator (issue 4). Usage:
+//   dotnet run -c Release --project bench/BookingAssignment.Simulator -- [--nights 54] [--time-limit 2.5] [--workers 2] [--docs docs] [--no-docs]
+var options = SimulatorOptions.Parse(args);
+var loads = new[] { 0.6, 0.8, 1.0, 1.2, 1.5 };
+var mixes = new[] { Demand.Casual, Demand.CouplesHeavy };
+var orders = new[] { ArrivalOrder.Booking, ArrivalOrder.LargeLast, ArrivalOrder.LongFirst };
+var policies = new[]
+{
+    new Policy("legacy", () => new LegacyPlanner()),
+    new Policy("v3", () => new TablePlanner(new TablePlannerOptions { MaxMoves = 0 })),
+    new Policy("v3+moves", () => new TablePlanner(new TablePlannerOptions { MaxMoves = 2 })),
+};
+// Every load gets the same scenarios: nights cycle through floor × mix × order.
+var scenarios = (from f in FloorPlans.All from m in mixes from o in orders select (Floor: f, Mix: m, Order: o)).ToArray();
+
+AnsiConsole.MarkupLine($"[bold]Service-night simulator[/]: {loads.Length} loads × {options.Nights} nights, {scenarios.Length} scenarios, CP-SAT {options.TimeLimit:0.##} s × {options.Workers} workers per night");
+var results = new List<NightResult>();
+var started = DateTimeOffset.UtcNow;
+AnsiConsole.Progress()
+    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+    .Start(ctx =>
+    {
+        var task = ctx.AddTask("nights", maxValue: loads.Length * options.Nights);
+        for (var l = 0; l < loads.Length; l++)
+            for (var k = 0; k < options.Nights; k++)
+            {
+                var s = scenarios[k % scenarios.Length];
+                var repetition = k / scenarios.Length;
+                // The same demand for the three orders of a floor × mix, so orders are compared on equal nights.
+                var seed = 1_000_003 * (l + 1) + 10_007 * repetition + 101 * Array.IndexOf(FloorPlans.All.ToArray(), s.Floor) + (s.Mix == Demand.Casual ? 0 : 1);
+                task.Description = $"ρ={loads[l]:0.0} {s.Floor.Name} {s.Mix.Name} {s.Order}";
+                results.Add(Night.Run(l, loads[l], s.Floor, s.Mix, s.Order, seed, policies, options.TimeLimit, options.Workers));
+                task.Increment(1);
+            }
+    });
+var elapsed = DateTimeOffset.UtcNow - started;
+
+var report = new Report(results, policies.Select(p => p.Name).ToArray(), loads);
+report.Print();
+var problems = results.SelectMany(r => r.Problems.Select(p => $"ρ={r.Load} {r.Floor} {r.Mix} {r.Order} seed {r.Seed}: {p}")).ToList();
+if (options.WriteDocs)
+{
+    Directory.CreateDirectory(options.DocsDirectory);
+    report.SaveChart(Path.Combine(options.DocsDirectory, "planner-covers-by-load.png"));
+    report.WriteMarkdown(Path.Combine(options.DocsDirectory, "planner-benchmarks.md"), options, elapsed, problems.Count);
+    AnsiConsole.MarkupLine($"Wrote [blue]{options.DocsDirectory}/planner-benchmarks.md[/] and [blue]planner-covers-by-load.png[/]");
+}
+AnsiConsole.MarkupLine($"Total time {elapsed.TotalMinutes:0.0} min.");
+if (problems.Count > 0)
+{
+    AnsiConsole.MarkupLine($"[red]{problems.Count} invalid schedule entries[/]:");
+    foreach (var p in problems.Take(30)) AnsiConsole.WriteLine(p);
+    return 1;
+}
+AnsiConsole.MarkupLine("[green]Every schedule (each policy and the optimum) passed the validator.[/]");
+return 0;
+
+public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine)
+{
+    public static SimulatorOptions Parse(string[] args)
+    {
+        int nights = 54, workers = 2;
+        var timeLimit = 2.5;
+        string? docs = null;
+        var write = true;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--nights": nights = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--time-limit": timeLimit = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--docs": docs = args[++i]; break;
+                case "--no-docs": write = false; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        docs ??= Path.Combine(FindRepositoryRoot(), "docs");
+        var command = "dotnet run -c Release --project bench/BookingAssignment.Simulator -- " + string.Join(' ', args);
+        return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim());
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "BookingAssignment.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}
