@@ -1,17 +1,130 @@
+using System.Diagnostics.Metrics;
 using BookingAssignment.Api.Bookings;
+using BookingAssignment.Api.Configuration;
+using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Persistence;
+using BookingAssignment.Api.Resilience;
 using BookingAssignment.Api.Restaurants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Assignment;
 
 /// <summary>
-/// Entry point for every new booking (POST /bookings): reads the flags and the restaurant's
-/// sticky rollout bucket, chooses the live pipeline (stored on the booking) and runs it.
+/// Entry point for every new booking (POST /bookings) and every worker run. It reads the flags and
+/// the restaurant's sticky rollout bucket, chooses the live pipeline (stored on the booking), runs
+/// it, and starts the dry run of the other pipeline when SHADOW says so. The inline request waits
+/// up to the inline budget: terminal → 201, otherwise 202 and the worker finishes the job.
 /// </summary>
-public sealed class AssignmentCoordinator(PipelineSelector selector, LegacyAutoAssign legacy)
+public sealed class AssignmentCoordinator
 {
+    private readonly PipelineSelector _selector;
+    private readonly LegacyAutoAssign _legacy;
+    private readonly V3Pipeline _v3;
+    private readonly CoordinatorLimiter _limiter;
+    private readonly ShadowRunner _shadow;
+    private readonly BreakerStates _breakers;
+    private readonly EventRecorder _events;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
+    private readonly BookingOptions _options;
+
+    public AssignmentCoordinator(PipelineSelector selector, LegacyAutoAssign legacy, V3Pipeline v3, CoordinatorLimiter limiter, ShadowRunner shadow,
+        BreakerStates breakers, EventRecorder events, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, TimeProvider time,
+        IOptions<BookingOptions> options, Telemetry telemetry)
+    {
+        (_selector, _legacy, _v3, _limiter, _shadow, _breakers, _events, _scopes, _lifetime, _time, _options) =
+            (selector, legacy, v3, limiter, shadow, breakers, events, scopes, lifetime, time, options.Value);
+        telemetry.Observe("booking.coordinator.queue_depth", () => new Measurement<int>(_limiter.Queued), "Runs waiting behind MAX_PARALLEL");
+        telemetry.Observe("booking.coordinator.in_flight", () => new Measurement<int>(_limiter.TotalInFlight), "Coordinator runs in flight");
+        foreach (var name in new[] { Breakers.RedisLock, Breakers.Coordinator })
+            telemetry.Observe($"booking.breaker.{name}.open", () => new Measurement<int>(_breakers.IsOpen(name) ? 1 : 0), "1 while the breaker is open");
+        breakers.Changed += OnBreakerChanged;
+    }
+
     public async Task<SubmitOutcome> SubmitAsync(RestaurantModel restaurant, BookingDraft draft, CancellationToken ct)
     {
-        var choice = await selector.ChooseAsync(restaurant.Id);
-        return await legacy.SubmitAsync(restaurant, draft, ct);
+        var choice = await _selector.ChooseAsync(restaurant.Id);
+        if (choice.Live == PipelineSelector.V3 && _breakers.IsOpen(Breakers.Coordinator))
+            return await FallBackToLegacyAsync(restaurant, draft, ct);
+
+        if (choice.Live == PipelineSelector.Legacy)
+        {
+            var outcome = await _legacy.SubmitAsync(restaurant, draft, ct);
+            if (outcome is SubmitOutcome.Admitted legacyAdmitted && choice.DryRun is { } candidate)
+                _shadow.Start(restaurant, legacyAdmitted.BookingId, candidate);
+            return outcome;
+        }
+
+        var admission = await _v3.AdmitAsync(restaurant, draft, ct);
+        if (admission is not SubmitOutcome.Admitted admitted) return admission;
+        var run = Task.Run(() => RunAsync(restaurant.Id, admitted.BookingId, "inline"), CancellationToken.None);
+        if (choice.DryRun is { } dryRun)
+            _ = run.ContinueWith(_ => _shadow.Start(restaurant, admitted.BookingId, dryRun), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(_options.InlineBudgetMs), _time, ct));
+        var terminal = finished == run && await run;
+        return new SubmitOutcome.Admitted(admitted.BookingId, terminal);
+    }
+
+    /// <summary>One V3 run behind the per-restaurant limit; overflow is left to the worker.</summary>
+    public async Task<bool> RunAsync(Guid restaurantId, Guid bookingId, string trigger)
+    {
+        var stopping = _lifetime.ApplicationStopping;
+        using var slot = await _limiter.AcquireAsync(restaurantId, stopping);
+        if (slot is null)
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+            // Due now: the worker picks it up as soon as a slot is free.
+            await db.Bookings.Where(b => b.Id == bookingId && b.AssignmentState == AssignmentStates.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.NextAttemptAt, _time.GetUtcNow().AddMilliseconds(200)), stopping);
+            _events.Add(db, EventSources.Coordinator, "coordinator.rate_limited", restaurantId, bookingId, new Dictionary<string, object?>
+            {
+                ["trigger"] = trigger, ["shadow"] = false, ["reason"] = "max_parallel_queue_full",
+                ["max_parallel"] = _limiter.MaxParallel, ["in_flight"] = _limiter.InFlight(restaurantId),
+            }, Severity.Warning);
+            await db.SaveChangesAsync(stopping);
+            return false;
+        }
+        return await _v3.RunAsync(bookingId, trigger, stopping);
+    }
+
+    private async Task<SubmitOutcome> FallBackToLegacyAsync(RestaurantModel restaurant, BookingDraft draft, CancellationToken ct)
+    {
+        var outcome = await _legacy.SubmitAsync(restaurant, draft, ct);
+        if (outcome is SubmitOutcome.Admitted admitted)
+        {
+            var context = new Dictionary<string, object?>
+            {
+                ["trigger"] = "inline", ["shadow"] = false, ["circuit_status"] = "open", ["reason"] = "coordinator_circuit_open",
+                ["opened_at"] = _breakers.OpenedAt(Breakers.Coordinator),
+            };
+            await _events.WriteAsync(EventSources.Coordinator, "coordinator.circuit_open", restaurant.Id, admitted.BookingId, context, Severity.Warning, ct);
+            await _events.WriteAsync(EventSources.Coordinator, "coordinator.fallback_legacy", restaurant.Id, admitted.BookingId,
+                new Dictionary<string, object?> { ["trigger"] = "inline", ["shadow"] = false, ["reason"] = "coordinator_circuit_open" }, Severity.Warning, ct);
+        }
+        return outcome;
+    }
+
+    private void OnBreakerChanged(string name, string status)
+    {
+        // One event per breaker state change, for the breaker timeline; best effort.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _events.WriteAsync(EventSources.Coordinator, status == "open" ? "coordinator.circuit_open" : "coordinator.circuit_state",
+                    null, null, new Dictionary<string, object?>
+                    {
+                        ["trigger"] = "breaker", ["shadow"] = false, ["circuit"] = name, ["circuit_status"] = status,
+                        ["reason"] = status == "open" ? "failure_ratio_exceeded" : null,
+                    }, status == "open" ? Severity.Error : Severity.Info, CancellationToken.None);
+            }
+            catch (Exception ex) when (DbErrors.IsUnavailable(ex))
+            {
+                // The database may be the very reason the breaker opened.
+            }
+        });
     }
 }

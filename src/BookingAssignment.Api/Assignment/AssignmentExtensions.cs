@@ -1,6 +1,10 @@
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Restaurants;
+using BookingAssignment.Api.Locking;
+using BookingAssignment.Api.Resilience;
+using BookingAssignment.Core.Planning;
+using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 
 namespace BookingAssignment.Api.Assignment;
@@ -19,8 +23,25 @@ public static class AssignmentExtensions
         builder.Services.AddSingleton<RestaurantCatalog>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<PipelineSelector>();
+        builder.Services.AddOptions<CoordinatorOptions>().BindConfiguration(CoordinatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PlannerOptions>().BindConfiguration(PlannerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ShadowOptions>().BindConfiguration(ShadowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LockingOptions>().BindConfiguration(LockingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        // Both planners, by pipeline name: the live path and the dry run resolve the same ones.
+        builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.Legacy, (_, _) => new LegacyPlanner());
+        builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, (sp, _) =>
+            new TablePlanner(new TablePlannerOptions { MaxMoves = sp.GetRequiredService<IOptions<PlannerOptions>>().Value.MaxMoves }));
+
+        builder.Services.AddBreakers(builder.Configuration);
+        builder.Services.AddSingleton<RestaurantLocks>();
+        builder.Services.AddSingleton<TransitionWriter>();
+        builder.Services.AddSingleton<CoordinatorLimiter>();
         builder.Services.AddSingleton<LegacyAutoAssign>();
+        builder.Services.AddSingleton<V3Pipeline>();
+        builder.Services.AddSingleton<ShadowRunner>();
         builder.Services.AddSingleton<AssignmentCoordinator>();
+        builder.Services.AddHostedService<AssignmentWorker>();
         return builder;
     }
 }

@@ -21,10 +21,10 @@ public sealed class LegacyAutoAssign(
     EventRecorder events,
     TimeProvider time,
     Telemetry telemetry,
-    IOptions<BookingOptions> options)
+    IOptions<BookingOptions> options,
+    [FromKeyedServices(PipelineSelector.Legacy)] IAssignmentPlanner planner)
 {
     public const string Pipeline = "legacy";
-    private readonly LegacyPlanner _planner = new();
     private readonly CapacityCheck _capacity = new();
 
     public async Task<SubmitOutcome> SubmitAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
@@ -71,7 +71,7 @@ public sealed class LegacyAutoAssign(
         });
 
         var planStarted = Stopwatch.GetTimestamp();
-        var plan = _planner.Plan(r.Floor, schedule, request);
+        var plan = planner.Plan(r.Floor, schedule, request);
         telemetry.PlannerDuration.Record(Stopwatch.GetElapsedTime(planStarted).TotalMilliseconds, new KeyValuePair<string, object?>("pipeline", Pipeline));
 
         events.Add(db, EventSources.AutoAssign, "auto_assign.attempt", r.Id, booking.Id, new Dictionary<string, object?>

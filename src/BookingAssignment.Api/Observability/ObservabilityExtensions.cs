@@ -19,6 +19,7 @@ public static class ObservabilityExtensions
         builder.Services.AddSerilog((services, log) => log
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
+            .Enrich.With<EventSourceEnricher>()
             .WriteTo.Console(new ExpressionTemplate(ConsoleTemplate)));
 
         builder.Services.AddSingleton(TimeProvider.System);

@@ -1,6 +1,8 @@
+using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
+using BookingAssignment.Api.Resilience;
 
 namespace BookingAssignment.Api.Ops;
 
@@ -12,7 +14,7 @@ public static class OpsApi
             .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy)
             .RequireRateLimiting(HttpRateLimiting.PerApiKey)
             .WithTags("Ops");
-        group.MapGet("/pipeline", (PipelineFlags flags) => Results.Json(new
+        group.MapGet("/pipeline", (PipelineFlags flags, BreakerStates breakers, CoordinatorLimiter limiter, ShadowRunner shadow) => Results.Json(new
         {
             flags = new Dictionary<string, object>
             {
@@ -22,6 +24,9 @@ public static class OpsApi
                 [PipelineFlags.PercentVariable] = flags.Percent,
             },
             mode = flags.Mode,
+            breakers = breakers.Snapshot(),
+            coordinator = new { maxParallel = limiter.MaxParallel, inFlight = limiter.TotalInFlight, queued = limiter.Queued },
+            shadow = new { started = shadow.Started, skipped = shadow.Skipped, failed = shadow.Failed, timedOut = shadow.TimedOut },
         }, JsonBody.Options));
         return app;
     }

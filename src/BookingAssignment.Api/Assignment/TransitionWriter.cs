@@ -1,0 +1,47 @@
+using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Persistence;
+using BookingAssignment.Core.StateMachine;
+
+namespace BookingAssignment.Api.Assignment;
+
+/// <summary>
+/// Persists V3 transitions: the machine decides, the booking row changes state and
+/// <c>assignment_state_version</c>, and a history row and an <c>assignment.state_machine</c>
+/// event are staged on the same context. The caller's SaveChanges issues
+/// <c>UPDATE … WHERE id = @id AND assignment_state_version = @v</c> (EF concurrency token), so a
+/// lost race throws <see cref="Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException"/> and nothing is recorded.
+/// </summary>
+public sealed class TransitionWriter(EventRecorder events, TimeProvider time)
+{
+    public Transition Apply(BookingDb db, Booking booking, Func<AssignmentStateMachine, Transition> fire, string runTrigger,
+        string? reason = null, string actor = "system")
+    {
+        var machine = new AssignmentStateMachine(() => StateNames.Parse(booking.AssignmentState), s => booking.AssignmentState = StateNames.Of(s));
+        var t = fire(machine);
+        var now = time.GetUtcNow();
+        booking.AssignmentStateVersion += 1;
+        booking.UpdatedAt = now;
+        if (reason is not null) booking.AssignmentReason = reason;
+        db.StateHistory.Add(new StateHistoryEntry
+        {
+            BookingId = booking.Id, FromState = StateNames.Of(t.From), ToState = StateNames.Of(t.To), Version = booking.AssignmentStateVersion,
+            Trigger = StateNames.Of(t.Trigger), Reason = reason, Pipeline = booking.AssignmentPipeline, Actor = actor, CreatedAt = now,
+        });
+        events.Add(db, EventSources.StateMachine, "booking.assignment_state_transition", booking.RestaurantId, booking.Id,
+            Context(t, booking.AssignmentStateVersion, runTrigger, reason, booking.AssignmentPipeline, shadow: false),
+            t.To is AssignmentState.ManualReview or AssignmentState.Failed ? Severity.Warning : Severity.Info);
+        return t;
+    }
+
+    public static Dictionary<string, object?> Context(Transition t, int version, string runTrigger, string? reason, string pipeline, bool shadow) => new()
+    {
+        ["from"] = StateNames.Of(t.From),
+        ["to"] = StateNames.Of(t.To),
+        ["version"] = version,
+        ["trigger"] = StateNames.Of(t.Trigger),
+        ["run_trigger"] = runTrigger,
+        ["reason"] = reason,
+        ["pipeline"] = pipeline,
+        ["shadow"] = shadow,
+    };
+}

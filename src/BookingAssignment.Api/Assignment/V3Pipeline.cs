@@ -1,0 +1,388 @@
+using System.Diagnostics;
+using BookingAssignment.Api.Bookings;
+using BookingAssignment.Api.Configuration;
+using BookingAssignment.Api.Locking;
+using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Persistence;
+using BookingAssignment.Api.Resilience;
+using BookingAssignment.Api.Restaurants;
+using BookingAssignment.Core.Planning;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace BookingAssignment.Api.Assignment;
+
+/// <summary>
+/// The V3 pipeline (SPEC §4.4). Admission persists the booking and walks it
+/// created → capacity_verified → assignment_pending in one transaction. A run then claims it
+/// (→ assignment_in_progress, with a lease), takes the Redis lock for the restaurant/date (or
+/// degrades to the database lock), plans under the PostgreSQL advisory lock and commits
+/// assigned → confirmed with its tables — or retries with backoff, or sends it to manual review.
+/// </summary>
+public sealed partial class V3Pipeline(
+    IServiceScopeFactory scopes,
+    EventRecorder events,
+    TransitionWriter transitions,
+    RestaurantLocks locks,
+    RestaurantCatalog catalog,
+    [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner,
+    [FromKeyedServices(Breakers.Coordinator)] ResiliencePipeline breaker,
+    TimeProvider time,
+    Telemetry telemetry,
+    IOptions<CoordinatorOptions> coordinatorOptions,
+    IOptions<PlannerOptions> plannerOptions,
+    IOptions<BookingOptions> bookingOptions,
+    ILogger<V3Pipeline> logger)
+{
+    public const string Pipeline = PipelineSelector.V3;
+    private readonly CapacityCheck _capacity = new();
+    private readonly Random _jitter = new();
+    private CoordinatorOptions Options => coordinatorOptions.Value;
+
+    /// <summary>Admission: capacity check and the booking row, both under the advisory lock.</summary>
+    public async Task<SubmitOutcome> AdmitAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+            try
+            {
+                var now = time.GetUtcNow();
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(draft.StartsAt), ct);
+                var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), MovableFrom(now), null, ct);
+                var request = new PlanRequest(draft.PartySize, r.Rules.HeldWindow(draft.StartsAt, draft.PartySize), draft.ZonePreference);
+                var capacity = _capacity.Check(r.Floor, schedule, request);
+                if (!capacity.Ok)
+                {
+                    await tx.RollbackAsync(ct);
+                    var alternatives = Admission.Alternatives(r, schedule, draft.PartySize, draft.StartsAt, now, bookingOptions.Value.AlternativesCount);
+                    await events.WriteAsync(EventSources.Bookings, "booking.rejected", r.Id, null, new Dictionary<string, object?>
+                    {
+                        ["reason"] = capacity.Reason, ["party_size"] = draft.PartySize, ["start_at"] = draft.StartsAt.ToUniversalTime(),
+                        ["pipeline"] = Pipeline, ["alternatives"] = alternatives.Count,
+                    }, Severity.Info, ct);
+                    telemetry.Rejections.Add(1, new KeyValuePair<string, object?>("reason", capacity.Reason));
+                    return new SubmitOutcome.Rejected(capacity.Reason!, alternatives);
+                }
+                var booking = Admission.NewBooking(draft, r, Pipeline, now);
+                // The inline run owns it for the budget; after that the worker may take it.
+                booking.NextAttemptAt = now.AddMilliseconds(bookingOptions.Value.InlineBudgetMs + 1000);
+                db.Bookings.Add(booking);
+                events.Add(db, EventSources.Bookings, "booking.created", r.Id, booking.Id, new Dictionary<string, object?>
+                {
+                    ["pipeline"] = Pipeline, ["party_size"] = draft.PartySize, ["start_at"] = booking.StartAt,
+                });
+                transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
+                transitions.Apply(db, booking, m => m.Enqueue(), "inline");
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                return new SubmitOutcome.Admitted(booking.Id, Terminal: false);
+            }
+            catch (Exception ex) when (DbErrors.IsConflict(ex) && attempt < 3)
+            {
+                // Serialization hiccup: admission is all-or-nothing, so simply try again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// One coordinator run of a booking, inside the coordinator circuit breaker. Returns true when
+    /// the booking is terminal afterwards. Faults become a scheduled retry, never an exception.
+    /// </summary>
+    public async Task<bool> RunAsync(Guid bookingId, string runTrigger, CancellationToken ct)
+    {
+        try
+        {
+            return await breaker.ExecuteAsync(async token => await RunCoreAsync(bookingId, runTrigger, token), ct);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            // Breaker open: leave the booking pending for the worker; it is retried once the breaker closes.
+            await ScheduleRetryAsync(bookingId, runTrigger, "coordinator_circuit_open", CancellationToken.None);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogRunFailed(logger, ex, bookingId);
+            try
+            {
+                await events.WriteAsync(EventSources.Coordinator, "coordinator.error", null, bookingId, new Dictionary<string, object?>
+                {
+                    ["trigger"] = runTrigger, ["shadow"] = false, ["reason"] = ex.GetType().Name, ["message"] = ex.GetBaseException().Message,
+                }, Severity.Error, CancellationToken.None);
+                await ScheduleRetryAsync(bookingId, runTrigger, "error:" + ex.GetType().Name, CancellationToken.None);
+            }
+            catch (Exception inner) when (DbErrors.IsUnavailable(inner))
+            {
+                // The database is gone: the lease expires and the worker retries the booking.
+            }
+            return false;
+        }
+    }
+
+    private async Task<bool> RunCoreAsync(Guid bookingId, string runTrigger, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = Telemetry.Activities.StartActivity("coordinator.run");
+        activity?.SetTag("booking.id", bookingId);
+
+        var claim = await ClaimAsync(bookingId, runTrigger, ct);
+        if (claim is null) return await IsTerminalAsync(bookingId, ct);
+        var (restaurant, serviceDate, version) = claim.Value;
+
+        await using var lease = await locks.AcquireAsync(AdvisoryLock.Resource(restaurant.Id, serviceDate), ct);
+        telemetry.LockWait.Record(lease.WaitMs, new KeyValuePair<string, object?>("mode", lease.Mode.ToString()));
+        var lockContext = new Dictionary<string, object?> { ["trigger"] = runTrigger, ["shadow"] = false, ["wait_ms"] = Math.Round(lease.WaitMs, 1) };
+        switch (lease.Mode)
+        {
+            case LockMode.Contended:
+                lockContext["reason"] = "lock_wait_exceeded";
+                await events.WriteAsync(EventSources.Coordinator, "coordinator.lock_contention", restaurant.Id, bookingId, lockContext, Severity.Warning, ct);
+                await ScheduleRetryAsync(bookingId, runTrigger, "lock_contention", ct);
+                return false;
+            case LockMode.DatabaseOnly:
+                lockContext["reason"] = "redis_unavailable";
+                await events.WriteAsync(EventSources.Coordinator, "coordinator.lock_degraded", restaurant.Id, bookingId, lockContext, Severity.Warning, ct);
+                break;
+            default:
+                await events.WriteAsync(EventSources.Coordinator, "coordinator.lock_acquired", restaurant.Id, bookingId, lockContext, Severity.Info, ct);
+                break;
+        }
+
+        for (var replan = 1; replan <= Options.ReplansPerRun; replan++)
+        {
+            try
+            {
+                var terminal = await PlanAndCommitAsync(restaurant, bookingId, version, runTrigger, started, ct);
+                return terminal ?? await IsTerminalAsync(bookingId, ct);
+            }
+            catch (Exception ex) when (DbErrors.IsConflict(ex))
+            {
+                // Exclusion conflict or lost race: a business outcome. Re-plan on fresh data.
+            }
+        }
+        await ScheduleRetryAsync(bookingId, runTrigger, "conflict_after_replans", ct);
+        return false;
+    }
+
+    /// <summary>pending → in_progress with a lease (or takes over an expired lease). Null: not ours to run.</summary>
+    private async Task<(RestaurantModel, DateOnly, int)?> ClaimAsync(Guid bookingId, string runTrigger, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == bookingId, ct);
+        if (booking is null || booking.AssignmentPipeline != Pipeline) return null;
+        var now = time.GetUtcNow();
+        var restaurant = (await catalog.FindAsync(booking.RestaurantId, ct))!;
+        if (booking.Status == BookingStatus.Cancelled)
+        {
+            if (!AssignmentStates.IsTerminal(booking.AssignmentState))
+            {
+                transitions.Apply(db, booking, m => m.Fail(), runTrigger, "cancelled_before_assignment");
+                await db.SaveChangesAsync(ct);
+            }
+            return null;
+        }
+        if (booking.AssignmentState == AssignmentStates.InProgress)
+        {
+            if (booking.LeaseExpiresAt > now) return null; // another run owns it
+            transitions.Apply(db, booking, m => m.Retry(), runTrigger, "lease_expired");
+        }
+        if (booking.AssignmentState != AssignmentStates.Pending) return null;
+
+        events.Add(db, EventSources.Coordinator, "coordinator.start", booking.RestaurantId, booking.Id, new Dictionary<string, object?>
+        {
+            ["trigger"] = runTrigger, ["shadow"] = false, ["attempt"] = booking.AttemptCount + 1,
+        });
+        transitions.Apply(db, booking, m => m.StartAssignment(), runTrigger);
+        booking.AttemptCount += 1;
+        booking.LeaseExpiresAt = now.AddSeconds(Options.LeaseSeconds);
+        booking.NextAttemptAt = null;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return null; // lost the race to another run: it owns the booking now
+        }
+        return (restaurant, restaurant.Rules.ServiceDate(booking.StartAt), booking.AssignmentStateVersion);
+    }
+
+    /// <returns>True/false when this run decided the outcome; null when another run took the booking.</returns>
+    private async Task<bool?> PlanAndCommitAsync(RestaurantModel r, Guid bookingId, int claimedVersion, string runTrigger, long started, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var booking = await db.Bookings.SingleAsync(b => b.Id == bookingId, ct);
+        await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(booking.StartAt), ct);
+        if (booking.AssignmentStateVersion != claimedVersion || booking.AssignmentState != AssignmentStates.InProgress) return null;
+        if (booking.Status == BookingStatus.Cancelled)
+        {
+            transitions.Apply(db, booking, m => m.Fail(), runTrigger, "cancelled_before_assignment");
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return true;
+        }
+
+        var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, booking.StartAt), MovableFrom(now), booking.Id, ct);
+        var request = new PlanRequest(booking.PartySize, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), booking.ZonePreference);
+        var planStarted = Stopwatch.GetTimestamp();
+        var plan = planner.Plan(r.Floor, schedule, request);
+        telemetry.PlannerDuration.Record(Stopwatch.GetElapsedTime(planStarted).TotalMilliseconds, new KeyValuePair<string, object?>("pipeline", Pipeline));
+
+        db.Attempts.Add(new AssignmentAttempt
+        {
+            BookingId = booking.Id, Pipeline = Pipeline, AttemptNo = booking.AttemptCount, StartedAt = now, FinishedAt = time.GetUtcNow(),
+            Outcome = plan is null ? "no_plan" : "assigned", Reason = plan is null ? "no_table_combination_free" : null,
+            Strategy = plan?.Strategy, TableIds = plan?.TableIds.ToArray() ?? [],
+        });
+        var durationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (plan is null)
+        {
+            // Capacity was verified at admission, but no placement exists now (fragmentation).
+            transitions.Apply(db, booking, m => m.SendToManualReview(), runTrigger, "no_table_combination_free");
+            booking.LeaseExpiresAt = null;
+            events.Add(db, EventSources.Coordinator, "coordinator.manual_review", r.Id, booking.Id, new Dictionary<string, object?>
+            {
+                ["trigger"] = runTrigger, ["shadow"] = false, ["reason"] = "no_table_combination_free", ["attempts"] = booking.AttemptCount, ["duration_ms"] = durationMs,
+            }, Severity.Warning);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            Record("manual_review", started);
+            return true;
+        }
+
+        await ApplyMovesAsync(db, r, plan, runTrigger, now, ct);
+        foreach (var tableId in plan.TableIds)
+            db.Assignments.Add(new BookingTableAssignment
+            {
+                BookingId = booking.Id, TableId = tableId, HeldFrom = request.During.Start.ToUniversalTime(),
+                HeldUntil = request.During.End.ToUniversalTime(), AssignedAt = now, AssignedBy = Pipeline,
+            });
+        transitions.Apply(db, booking, m => m.CommitPlan(), runTrigger);
+        transitions.Apply(db, booking, m => m.Confirm(), runTrigger);
+        booking.Status = BookingStatus.Confirmed;
+        booking.AssignmentReason = null;
+        booking.LeaseExpiresAt = null;
+        events.Add(db, EventSources.Coordinator, "coordinator.confirmed", r.Id, booking.Id, new Dictionary<string, object?>
+        {
+            ["trigger"] = runTrigger, ["shadow"] = false, ["strategy"] = plan.Strategy, ["attempts"] = booking.AttemptCount,
+            ["duration_ms"] = durationMs, ["tables"] = r.LabelsOf(plan.TableIds), ["moves"] = plan.Moves.Count,
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        Record("confirmed", started);
+        return true;
+    }
+
+    /// <summary>Bounded reassignment: moved bookings keep time and party; only their tables change.</summary>
+    private async Task ApplyMovesAsync(BookingDb db, RestaurantModel r, TablePlan plan, string runTrigger, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var move in plan.Moves)
+        {
+            var moved = await db.Bookings.SingleAsync(b => b.Id == move.BookingId, ct);
+            var rows = await db.Assignments.Where(a => a.BookingId == move.BookingId && a.ReleasedAt == null).ToListAsync(ct);
+            if (moved.Pinned || moved.Status != BookingStatus.Confirmed || rows.Count == 0)
+                throw new DbUpdateConcurrencyException($"Booking {move.BookingId} changed since it was planned as movable.");
+            foreach (var row in rows) row.ReleasedAt = now;
+            foreach (var tableId in move.ToTableIds)
+                db.Assignments.Add(new BookingTableAssignment
+                {
+                    BookingId = moved.Id, TableId = tableId, HeldFrom = rows[0].HeldFrom, HeldUntil = rows[0].HeldUntil, AssignedAt = now, AssignedBy = "v3_reassignment",
+                });
+            moved.AssignmentStateVersion += 1;
+            moved.UpdatedAt = now;
+            db.StateHistory.Add(new StateHistoryEntry
+            {
+                BookingId = moved.Id, FromState = moved.AssignmentState, ToState = moved.AssignmentState, Version = moved.AssignmentStateVersion,
+                Trigger = "reassign", Reason = "made_room_for_new_booking", Pipeline = Pipeline, CreatedAt = now,
+            });
+            events.Add(db, EventSources.Coordinator, "assignment.reassigned", r.Id, moved.Id, new Dictionary<string, object?>
+            {
+                ["trigger"] = runTrigger, ["shadow"] = false, ["old_tables"] = r.LabelsOf(move.FromTableIds), ["new_tables"] = r.LabelsOf(move.ToTableIds),
+            });
+        }
+    }
+
+    /// <summary>in_progress → pending with backoff, or → manual_review when the run budget is spent.</summary>
+    public async Task ScheduleRetryAsync(Guid bookingId, string runTrigger, string reason, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == bookingId, ct);
+        if (booking is null || AssignmentStates.IsTerminal(booking.AssignmentState)) return;
+        var now = time.GetUtcNow();
+        if (booking.AttemptCount >= Options.RunBudget)
+        {
+            var why = $"run_budget_exhausted:{reason}";
+            transitions.Apply(db, booking, m => m.SendToManualReview(), runTrigger, why);
+            booking.LeaseExpiresAt = null;
+            booking.NextAttemptAt = null;
+            events.Add(db, EventSources.Coordinator, "coordinator.manual_review", booking.RestaurantId, booking.Id, new Dictionary<string, object?>
+            {
+                ["trigger"] = runTrigger, ["shadow"] = false, ["reason"] = why, ["attempts"] = booking.AttemptCount,
+            }, Severity.Warning);
+            Record("manual_review", Stopwatch.GetTimestamp());
+        }
+        else
+        {
+            var delay = Backoff.Delay(Math.Max(1, booking.AttemptCount), TimeSpan.FromMilliseconds(Options.BackoffBaseMs), TimeSpan.FromMilliseconds(Options.BackoffCapMs), _jitter);
+            if (booking.AssignmentState == AssignmentStates.InProgress)
+                transitions.Apply(db, booking, m => m.Retry(), runTrigger, reason);
+            booking.LeaseExpiresAt = null;
+            booking.NextAttemptAt = now + delay;
+            events.Add(db, EventSources.Coordinator, "coordinator.retry", booking.RestaurantId, booking.Id, new Dictionary<string, object?>
+            {
+                ["trigger"] = runTrigger, ["shadow"] = false, ["reason"] = reason, ["delay_ms"] = (long)delay.TotalMilliseconds, ["attempts"] = booking.AttemptCount,
+            }, Severity.Warning);
+        }
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { /* someone else moved it on: their decision stands */ }
+    }
+
+    /// <summary>The hard ceiling: non-terminal for too long → manual_review (the worker calls this).</summary>
+    public async Task ExpireAsync(Guid bookingId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var booking = await db.Bookings.SingleOrDefaultAsync(b => b.Id == bookingId, ct);
+        if (booking is null || AssignmentStates.IsTerminal(booking.AssignmentState)) return;
+        const string why = "deadline_exceeded";
+        transitions.Apply(db, booking, m => m.CanSendToManualReview ? m.SendToManualReview() : m.Fail(), "worker", why);
+        booking.LeaseExpiresAt = null;
+        booking.NextAttemptAt = null;
+        events.Add(db, EventSources.Coordinator, "coordinator.manual_review", booking.RestaurantId, booking.Id, new Dictionary<string, object?>
+        {
+            ["trigger"] = "worker", ["shadow"] = false, ["reason"] = why, ["attempts"] = booking.AttemptCount,
+        }, Severity.Warning);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { }
+    }
+
+    private async Task<bool> IsTerminalAsync(Guid bookingId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var state = await db.Bookings.Where(b => b.Id == bookingId).Select(b => b.AssignmentState).SingleOrDefaultAsync(ct);
+        return state is not null && AssignmentStates.IsTerminal(state);
+    }
+
+    private DateTimeOffset? MovableFrom(DateTimeOffset now) =>
+        plannerOptions.Value.MaxMoves > 0 ? now.AddMinutes(plannerOptions.Value.FreezeMinutes) : null;
+
+    private void Record(string outcome, long started)
+    {
+        var tags = new[] { new KeyValuePair<string, object?>("pipeline", Pipeline), new KeyValuePair<string, object?>("outcome", outcome) };
+        telemetry.Assignments.Add(1, tags);
+        telemetry.AssignmentDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Coordinator run failed for booking {BookingId}; a retry is scheduled")]
+    private static partial void LogRunFailed(ILogger logger, Exception ex, Guid bookingId);
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using BookingAssignment.Api.Configuration;
+using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using RedLockNet;
+using RedLockNet.SERedis;
+using RedLockNet.SERedis.Configuration;
+using StackExchange.Redis;
+
+namespace BookingAssignment.Api.Locking;
+
+/// <summary>How a coordinator run holds its restaurant/date: the Redis lock, or the database lock alone.</summary>
+public sealed class LockLease(IRedLock? redLock, LockMode mode, double waitMs) : IAsyncDisposable
+{
+    public LockMode Mode { get; } = mode;
+    public double WaitMs { get; } = waitMs;
+    public bool Contended => Mode == LockMode.Contended;
+
+    public ValueTask DisposeAsync()
+    {
+        redLock?.Dispose(); // releases the Redis lock and stops its auto-extension
+        return ValueTask.CompletedTask;
+    }
+}
+
+public enum LockMode
+{
+    /// <summary>RedLock quorum acquired (and auto-extended while held).</summary>
+    Redis,
+    /// <summary>Redis unreachable or its breaker open: the PostgreSQL advisory lock alone guards the run.</summary>
+    DatabaseOnly,
+    /// <summary>Another run held the lock for the whole bounded wait.</summary>
+    Contended,
+}
+
+/// <summary>
+/// RedLock.net over one StackExchange.Redis multiplexer per configured server (one factory for
+/// the process, disposed on shutdown). The lock is an optimisation that keeps runs for one
+/// restaurant/date from colliding; correctness comes from the advisory lock and the exclusion
+/// constraint in PostgreSQL, because RedLock cannot fence a paused holder.
+/// </summary>
+public sealed class RestaurantLocks : IDisposable
+{
+    private readonly RedLockFactory _factory;
+    private readonly List<ConnectionMultiplexer> _owned = [];
+    private readonly ResiliencePipeline _breaker;
+    private readonly LockingOptions _options;
+
+    public RestaurantLocks(IConnectionMultiplexer redis, IOptions<LockingOptions> options, [FromKeyedServices(Breakers.RedisLock)] ResiliencePipeline breaker, ILoggerFactory loggers)
+    {
+        _options = options.Value;
+        _breaker = breaker;
+        var multiplexers = new List<RedLockMultiplexer>();
+        if (_options.RedisEndpoints.Length == 0) multiplexers.Add(new RedLockMultiplexer(redis));
+        else
+            foreach (var endpoint in _options.RedisEndpoints)
+            {
+                var config = ConfigurationOptions.Parse(endpoint);
+                config.AbortOnConnectFail = false;
+                var mux = ConnectionMultiplexer.Connect(config);
+                _owned.Add(mux);
+                multiplexers.Add(new RedLockMultiplexer(mux));
+            }
+        _factory = RedLockFactory.Create(multiplexers, loggers);
+    }
+
+    public async Task<LockLease> AcquireAsync(string resource, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var redLock = await _breaker.ExecuteAsync(async token =>
+            {
+                var l = await _factory.CreateLockAsync(resource, TimeSpan.FromMilliseconds(_options.ExpiryMs),
+                    TimeSpan.FromMilliseconds(_options.WaitMs), TimeSpan.FromMilliseconds(_options.RetryMs), token);
+                if (!l.IsAcquired && l.Status != RedLockStatus.Conflicted)
+                {
+                    l.Dispose();
+                    // No quorum means Redis did not answer: a fault the breaker should count.
+                    throw new RedisQuorumException($"RedLock could not reach a quorum for {resource} ({l.Status}).");
+                }
+                return l;
+            }, ct);
+            var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (!redLock.IsAcquired)
+            {
+                redLock.Dispose();
+                return new LockLease(null, LockMode.Contended, waited);
+            }
+            return new LockLease(redLock, LockMode.Redis, waited);
+        }
+        catch (Exception ex) when (ex is BrokenCircuitException or RedisQuorumException or RedisException or TimeoutException or ObjectDisposedException)
+        {
+            return new LockLease(null, LockMode.DatabaseOnly, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        foreach (var m in _owned) m.Dispose();
+    }
+}
+
+/// <summary>Redis did not answer enough servers to form a lock quorum: a fault, not contention.</summary>
+public sealed class RedisQuorumException(string message) : Exception(message);

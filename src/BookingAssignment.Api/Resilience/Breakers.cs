@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using BookingAssignment.Api.Persistence;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace BookingAssignment.Api.Resilience;
+
+public sealed class BreakerOptions
+{
+    public const string Section = "Resilience";
+    /// <summary>Share of failed calls in the sampling window that opens a breaker.</summary>
+    public double FailureRatio { get; set; } = 0.5;
+    public int MinimumThroughput { get; set; } = 5;
+    public int SamplingSeconds { get; set; } = 30;
+    public int BreakSeconds { get; set; } = 30;
+}
+
+/// <summary>
+/// The two Polly v8 circuit breakers, as named pipelines in DI: "redis-lock" around the Redis
+/// lock (open → database lock only) and "coordinator" around a V3 run (open → legacy serves).
+/// Business outcomes never reach them as exceptions, so they never count as failures.
+/// </summary>
+public static class Breakers
+{
+    public const string RedisLock = "redis-lock";
+    public const string Coordinator = "coordinator";
+
+    public static IServiceCollection AddBreakers(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(BreakerOptions.Section).Get<BreakerOptions>() ?? new BreakerOptions();
+        services.AddSingleton<BreakerStates>();
+        foreach (var name in new[] { RedisLock, Coordinator })
+        {
+            services.AddResiliencePipeline(name, (builder, context) =>
+            {
+                var states = context.ServiceProvider.GetRequiredService<BreakerStates>();
+                var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+                builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+                {
+                    Name = name,
+                    FailureRatio = options.FailureRatio,
+                    MinimumThroughput = Math.Max(2, options.MinimumThroughput),
+                    SamplingDuration = TimeSpan.FromSeconds(Math.Max(1, options.SamplingSeconds)),
+                    BreakDuration = TimeSpan.FromSeconds(Math.Max(1, options.BreakSeconds)),
+                    StateProvider = states.Provider(name),
+                    ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException && !IsBusinessOutcome(ex)),
+                    OnOpened = _ => { states.Opened(name, time.GetUtcNow()); return ValueTask.CompletedTask; },
+                    OnClosed = _ => { states.Closed(name, time.GetUtcNow()); return ValueTask.CompletedTask; },
+                    OnHalfOpened = _ => { states.HalfOpened(name, time.GetUtcNow()); return ValueTask.CompletedTask; },
+                });
+            });
+        }
+        return services;
+    }
+
+    /// <summary>Lost races and exclusion conflicts are outcomes, not faults.</summary>
+    public static bool IsBusinessOutcome(Exception ex) => DbErrors.IsConflict(ex);
+}
+
+/// <summary>Current state of each breaker, for /ops/pipeline, metrics and routing decisions.</summary>
+public sealed class BreakerStates
+{
+    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _providers = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _openedAt = new();
+
+    public CircuitBreakerStateProvider Provider(string name) => _providers.GetOrAdd(name, _ => new CircuitBreakerStateProvider());
+
+    /// <summary>"closed", "open", "half_open" or "isolated"; "closed" before first use.</summary>
+    public string StatusOf(string name) => _providers.TryGetValue(name, out var p) ? p.CircuitState switch
+    {
+        CircuitState.Closed => "closed",
+        CircuitState.Open => "open",
+        CircuitState.HalfOpen => "half_open",
+        CircuitState.Isolated => "isolated",
+        _ => "unknown",
+    } : "closed";
+
+    public bool IsOpen(string name) => StatusOf(name) is "open" or "isolated";
+
+    public DateTimeOffset? OpenedAt(string name) => _openedAt.TryGetValue(name, out var at) ? at : null;
+
+    public IReadOnlyDictionary<string, object?> Snapshot() => new[] { Breakers.RedisLock, Breakers.Coordinator }
+        .ToDictionary(n => n, n => (object?)new { status = StatusOf(n), openedAt = OpenedAt(n) });
+
+    internal void Opened(string name, DateTimeOffset at) { _openedAt[name] = at; Changed?.Invoke(name, "open"); }
+    internal void Closed(string name, DateTimeOffset at) { _openedAt.TryRemove(name, out _); Changed?.Invoke(name, "closed"); }
+    internal void HalfOpened(string name, DateTimeOffset at) => Changed?.Invoke(name, "half_open");
+
+    /// <summary>Raised on every state change (the coordinator records a circuit event).</summary>
+    public event Action<string, string>? Changed;
+}
