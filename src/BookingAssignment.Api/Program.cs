@@ -38,6 +38,7 @@ try
     app.MapRestaurants();
     app.MapBookings();
     app.MapOps();
+    app.MapManualReview();
 
     app.Logger.LogInformation("Assignment pipeline: {Mode} ({Flags})", app.Services.GetRequiredService<PipelineFlags>().Mode, app.Services.GetRequiredService<PipelineFlags>());
     await app.RunAsync();

@@ -1,0 +1,164 @@
+using BookingAssignment.Api.Assignment;
+using BookingAssignment.Api.Auth;
+using BookingAssignment.Api.Bookings;
+using BookingAssignment.Api.Http;
+using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Persistence;
+using BookingAssignment.Api.Restaurants;
+using BookingAssignment.Core.Planning;
+using Microsoft.EntityFrameworkCore;
+
+namespace BookingAssignment.Api.Ops;
+
+public sealed record ManualAssignRequest(List<string>? Tables);
+
+public sealed record ManualReviewItem(
+    Guid Id, string Reference, Guid RestaurantId, string RestaurantName, int PartySize, DateTimeOffset StartsAt,
+    string Pipeline, string? Reason, double AgeMinutes, string CustomerName, IReadOnlyList<IReadOnlyList<string>> SuggestedTables);
+
+/// <summary>
+/// The hosts' queue: bookings the pipelines could not place, with suggested tables, and the
+/// operator's manual assignment (validated by the same rules, 409 on conflict, pinned so that
+/// reassignment never moves it, audited in history and events).
+/// </summary>
+public static class ManualReviewApi
+{
+    public static IEndpointRouteBuilder MapManualReview(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ops/manual-review", ListAsync)
+            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Ops");
+        app.MapPost("/bookings/{id:guid}/assign", AssignAsync)
+            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Ops");
+        app.MapPost("/bookings/{id:guid}/retry-assignment", RetryAsync)
+            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Ops");
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(Guid? restaurantId, int? limit, BookingDb db, RestaurantCatalog catalog,
+        [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, TimeProvider time, CancellationToken ct)
+    {
+        var take = Math.Clamp(limit ?? 100, 1, 500);
+        var query = db.Bookings.AsNoTracking().Where(b => b.AssignmentState == AssignmentStates.ManualReview && b.Status == BookingStatus.Pending);
+        if (restaurantId is { } rid) query = query.Where(b => b.RestaurantId == rid);
+        var rows = await query.OrderBy(b => b.StartAt).Take(take).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        var items = new List<ManualReviewItem>();
+        foreach (var b in rows)
+        {
+            var r = (await catalog.FindAsync(b.RestaurantId, ct))!;
+            var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, b.StartAt), movableFrom: null, excludeBookingId: b.Id, ct);
+            var request = new PlanRequest(b.PartySize, r.Rules.HeldWindow(b.StartAt, b.PartySize), b.ZonePreference);
+            var suggestions = new List<IReadOnlyList<string>>();
+            if (planner.Plan(r.Floor, schedule, request) is { Moves.Count: 0 } plan) suggestions.Add(r.LabelsOf(plan.TableIds));
+            items.Add(new ManualReviewItem(b.Id, b.Reference, b.RestaurantId, r.Entity.Name, b.PartySize, r.Rules.ToLocal(b.StartAt),
+                b.AssignmentPipeline, b.AssignmentReason, Math.Round((now - b.CreatedAt).TotalMinutes, 1), b.CustomerName, suggestions));
+        }
+        return Results.Json(new { count = items.Count, items }, JsonBody.Options);
+    }
+
+    private static async Task<IResult> AssignAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog, TransitionWriter transitions,
+        EventRecorder events, TimeProvider time, CancellationToken ct)
+    {
+        var body = await JsonBody.BufferAsync(http.Request, ct);
+        var (request, jsonErrors) = await JsonBody.ReadAsync<ManualAssignRequest>(http.Request, body);
+        if (jsonErrors is not null) return Problems.Validation(jsonErrors);
+        if (request!.Tables is not { Count: > 0 } labels) return Problems.Validation(new() { ["tables"] = ["Give at least one table label."] });
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
+        if (booking is null) return Problems.NotFound("id", $"Booking {id} does not exist.");
+        var r = (await catalog.FindAsync(booking.RestaurantId, ct))!;
+        var indexes = new List<int>();
+        var errors = new FieldErrors();
+        foreach (var label in labels.Distinct(StringComparer.Ordinal))
+        {
+            var table = r.Floor.Tables.FirstOrDefault(t => t.Label == label);
+            if (table is null) errors.Add("tables", $"Unknown table '{label}'.");
+            else indexes.Add(r.Floor.IndexOf(table.Id));
+        }
+        if (!errors.Any)
+        {
+            if (!r.Floor.IsAllowedSet(indexes))
+                errors.Add("tables", $"Tables {string.Join(", ", labels)} cannot be joined: they must be adjacent, in one zone, and at most {r.Floor.MaxTablesPerBooking}.");
+            else
+            {
+                var min = indexes.Count == 1 ? r.Floor.Tables[indexes[0]].MinCovers : 1;
+                var max = indexes.Sum(i => r.Floor.Tables[i].MaxCovers);
+                if (booking.PartySize < min || booking.PartySize > max)
+                    errors.Add("tables", $"A party of {booking.PartySize} does not fit {string.Join(", ", labels)} ({min}–{max} covers).");
+            }
+        }
+        if (errors.Any) return Problems.Validation(errors.ToDictionary());
+        return await ApplyAsync(db, r, id, indexes.Select(i => r.Floor.Tables[i].Id).ToArray(), pinned: true, "operator", transitions, events, time, ct);
+    }
+
+    /// <summary>Asks the V3 planner again for a manual-review booking and, if it now fits, assigns it.</summary>
+    private static async Task<IResult> RetryAsync(Guid id, BookingDb db, RestaurantCatalog catalog, TransitionWriter transitions, EventRecorder events,
+        [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, TimeProvider time, CancellationToken ct)
+    {
+        var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
+        if (booking is null) return Problems.NotFound("id", $"Booking {id} does not exist.");
+        if (booking.AssignmentState != AssignmentStates.ManualReview || booking.Status != BookingStatus.Pending)
+            return Problems.Status(StatusCodes.Status409Conflict, "Not in manual review", $"Booking {id} is {booking.AssignmentState}/{booking.Status}.", "not_in_manual_review");
+        var r = (await catalog.FindAsync(booking.RestaurantId, ct))!;
+        var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, booking.StartAt), movableFrom: null, excludeBookingId: id, ct);
+        var plan = planner.Plan(r.Floor, schedule, new PlanRequest(booking.PartySize, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), booking.ZonePreference));
+        if (plan is null || plan.Moves.Count > 0)
+            return Problems.Status(StatusCodes.Status409Conflict, "Still no placement", "No free tables seat this party at that time without moving other bookings; assign tables by hand.", "no_plan");
+        return await ApplyAsync(db, r, id, plan.TableIds, pinned: false, "operator_retry", transitions, events, time, ct);
+    }
+
+    private static async Task<IResult> ApplyAsync(BookingDb db, RestaurantModel r, Guid id, IReadOnlyList<Guid> tableIds, bool pinned, string actor,
+        TransitionWriter transitions, EventRecorder events, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var booking = await db.Bookings.SingleAsync(b => b.Id == id, ct);
+        await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(booking.StartAt), ct);
+        await db.Entry(booking).ReloadAsync(ct);
+        if (booking.Status == BookingStatus.Cancelled)
+            return Problems.Status(StatusCodes.Status409Conflict, "Booking cancelled", $"Booking {id} is cancelled.", "cancelled");
+        if (!(booking.AssignmentState is AssignmentStates.ManualReview or AssignmentStates.Confirmed))
+            return Problems.Status(StatusCodes.Status409Conflict, "Assignment in progress",
+                $"Booking {id} is {booking.AssignmentState}; wait until the coordinator finishes.", "assignment_in_progress");
+
+        var previous = await db.Assignments.Where(a => a.BookingId == id && a.ReleasedAt == null).ToListAsync(ct);
+        foreach (var row in previous) row.ReleasedAt = now;
+        var held = r.Rules.HeldWindow(booking.StartAt, booking.PartySize);
+        foreach (var tableId in tableIds)
+            db.Assignments.Add(new BookingTableAssignment
+            {
+                BookingId = id, TableId = tableId, HeldFrom = held.Start.ToUniversalTime(), HeldUntil = held.End.ToUniversalTime(), AssignedAt = now, AssignedBy = actor,
+            });
+        var fromState = booking.AssignmentState;
+        if (fromState == AssignmentStates.ManualReview)
+            transitions.Apply(db, booking, m => m.OperatorAssign(), actor, actor: actor);
+        else
+        {
+            booking.AssignmentStateVersion += 1;
+            db.StateHistory.Add(new StateHistoryEntry
+            {
+                BookingId = id, FromState = fromState, ToState = fromState, Version = booking.AssignmentStateVersion, Trigger = "operator_reassign",
+                Pipeline = booking.AssignmentPipeline, Actor = actor, CreatedAt = now,
+            });
+        }
+        booking.Status = BookingStatus.Confirmed;
+        booking.AssignmentReason = null;
+        booking.Pinned = booking.Pinned || pinned;
+        booking.UpdatedAt = now;
+        events.Add(db, EventSources.Bookings, "booking.manually_assigned", r.Id, id, new Dictionary<string, object?>
+        {
+            ["actor"] = actor, ["from_state"] = fromState, ["tables"] = r.LabelsOf(tableIds),
+            ["previous_tables"] = r.LabelsOf(previous.Select(p => p.TableId)), ["pinned"] = booking.Pinned,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception ex) when (DbErrors.IsExclusionViolation(ex) || ex is DbUpdateConcurrencyException)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "Tables not free",
+                $"{string.Join(", ", r.LabelsOf(tableIds))} are held by another booking at that time; nothing was changed.", "tables_taken");
+        }
+        return Results.Json(BookingView.From(booking, r, tableIds), JsonBody.Options);
+    }
+}
