@@ -115,9 +115,10 @@ public sealed partial class V3Pipeline(
                 }, Severity.Error, CancellationToken.None);
                 await ScheduleRetryAsync(bookingId, runTrigger, "error:" + ex.GetType().Name, CancellationToken.None);
             }
-            catch (Exception inner) when (DbErrors.IsUnavailable(inner))
+            catch (Exception inner)
             {
-                // The database is gone: the lease expires and the worker retries the booking.
+                // Most likely the database is gone: the lease expires and the worker retries the booking.
+                LogRetryNotRecorded(logger, bookingId, inner.GetBaseException().Message);
             }
             return false;
         }
@@ -382,6 +383,9 @@ public sealed partial class V3Pipeline(
         telemetry.Assignments.Add(1, tags);
         telemetry.AssignmentDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the retry of booking {BookingId} ({Error}); the worker takes it over when its lease expires")]
+    private static partial void LogRetryNotRecorded(ILogger logger, Guid bookingId, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Coordinator run failed for booking {BookingId}; a retry is scheduled")]
     private static partial void LogRunFailed(ILogger logger, Exception ex, Guid bookingId);
