@@ -24,6 +24,16 @@ public static class JsonBody
             return (null, Problem("body", "Content-Type must be application/json."));
         try
         {
+            // Syntax first: a truncated or broken document is the body's fault, not the field the
+            // reader stopped in (deserializing alone would report "partySize has the wrong type").
+            using (JsonDocument.Parse(body)) { }
+        }
+        catch (JsonException ex)
+        {
+            return (null, Problem("body", $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+        }
+        try
+        {
             var value = JsonSerializer.Deserialize<T>(body, Options);
             await Task.CompletedTask;
             return value is null ? (null, Problem("body", "A JSON object is required.")) : (value, null);
