@@ -12,8 +12,8 @@ var orders = new[] { ArrivalOrder.Booking, ArrivalOrder.LargeLast, ArrivalOrder.
 var policies = new[]
 {
     new Policy("legacy", () => new LegacyPlanner()),
-    new Policy("v3", () => new TablePlanner(new TablePlannerOptions { MaxMoves = 0 })),
-    new Policy("v3+moves", () => new TablePlanner(new TablePlannerOptions { MaxMoves = 2 })),
+    new Policy("v3", () => new TablePlanner(options.Planner with { MaxMoves = 0 })),
+    new Policy("v3+moves", () => new TablePlanner(options.Planner with { MaxMoves = 2 })),
 };
 // Every load gets the same scenarios: nights cycle through floor × mix × order.
 var scenarios = (from f in FloorPlans.All from m in mixes from o in orders select (Floor: f, Mix: m, Order: o)).ToArray();
@@ -60,7 +60,7 @@ if (problems.Count > 0)
 AnsiConsole.MarkupLine("[green]Every schedule (each policy and the optimum) passed the validator.[/]");
 return 0;
 
-public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine)
+public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine, TablePlannerOptions Planner)
 {
     public static SimulatorOptions Parse(string[] args)
     {
@@ -68,6 +68,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         var timeLimit = 2.5;
         string? docs = null;
         var write = true;
+        var planner = new TablePlannerOptions();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -77,12 +78,29 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
                 case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--docs": docs = args[++i]; break;
                 case "--no-docs": write = false; break;
+                // For tuning experiments: --weights spare=1,tables=1.5,scarcity=2,zone=3,gap=0.05,budget=3000
+                case "--weights":
+                    foreach (var kv in args[++i].Split(',').Select(x => x.Split('=')))
+                    {
+                        var v = double.Parse(kv[1], CultureInfo.InvariantCulture);
+                        planner = kv[0] switch
+                        {
+                            "spare" => planner with { SpareSeatWeight = v },
+                            "tables" => planner with { ExtraTableWeight = v },
+                            "scarcity" => planner with { ScarcityWeight = v },
+                            "zone" => planner with { ZoneMismatchWeight = v },
+                            "gap" => planner with { DeadGapWeightPerMinute = v },
+                            "budget" => planner with { MoveSearchBudget = (int)v },
+                            _ => throw new ArgumentException($"unknown weight {kv[0]}"),
+                        };
+                    }
+                    break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
         docs ??= Path.Combine(FindRepositoryRoot(), "docs");
         var command = "dotnet run -c Release --project bench/BookingAssignment.Simulator -- " + string.Join(' ', args);
-        return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim());
+        return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim(), planner);
     }
 
     private static string FindRepositoryRoot()

@@ -25,13 +25,13 @@ public sealed record TablePlannerOptions
     /// Cost of taking table sets away from other party sizes during the window, scaled by how few
     /// of those remain (see <see cref="TablePlanner"/>). Keeps large and joinable tables free.
     /// </summary>
-    public double ScarcityWeight { get; init; } = 2.0;
+    public double ScarcityWeight { get; init; } = 0.5;
 
     /// <summary>Cost of seating a party outside the zone it asked for (the preference is soft).</summary>
     public double ZoneMismatchWeight { get; init; } = 3.0;
 
     /// <summary>Cost per minute of idle time left between this booking and a neighbour on the same table when the gap is too short to sell.</summary>
-    public double DeadGapWeightPerMinute { get; init; } = 0.05;
+    public double DeadGapWeightPerMinute { get; init; } = 0.15;
 
     /// <summary>Gaps shorter than this (shortest turn plus buffer, rounded to the booking grid) cannot be sold.</summary>
     public int MinUsefulGapMinutes { get; init; } = 60;
