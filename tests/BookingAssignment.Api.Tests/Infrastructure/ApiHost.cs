@@ -3,6 +3,14 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace BookingAssignment.Api.Tests.Infrastructure;
 
+// Test infrastructure, shared by every API test class:
+//   TestServers        the PostgreSQL/Redis of the run (TEST_POSTGRES/TEST_REDIS, else Testcontainers, else a loud failure)
+//   TestDatabase       a fresh t_<guid> database per host, with SQL helpers (CountAsync, ScalarAsync, RowsAsync, ExecuteAsync)
+//   ApiHost            the app in-process (WebApplicationFactory) with settings via UseSetting; Client/Ops clients, Db
+//   BookingApiClient   POST /restaurants, /bookings, cancel, GET; Bodies builds request JSON; ApiResponse reads answers
+//   TcpProxy           a relay to cut and restore the database (outage tests)
+//   ApiProcess         the built API as a child process (migrate, bad settings)
+
 /// <summary>
 /// The API hosted in-process by <see cref="WebApplicationFactory{TEntryPoint}"/> against the
 /// shared test servers and (by default) its own fresh database, which the app migrates on start.
