@@ -22,6 +22,7 @@ public sealed class LegacyAutoAssign(
     TimeProvider time,
     Telemetry telemetry,
     IOptions<BookingOptions> options,
+    IOptions<PlannerOptions> plannerOptions,
     [FromKeyedServices(PipelineSelector.Legacy)] IAssignmentPlanner planner)
 {
     public const string Pipeline = "legacy";
@@ -53,7 +54,10 @@ public sealed class LegacyAutoAssign(
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(draft.StartsAt), ct);
-        var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), movableFrom: null, excludeBookingId: null, ct);
+        // Admission counts bookings a host could still re-seat as movable (same rule as V3), so a
+        // party that only fragmentation keeps out is admitted and left for manual review, not refused.
+        var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt),
+            movableFrom: now.AddMinutes(plannerOptions.Value.FreezeMinutes), excludeBookingId: null, ct);
         var request = new PlanRequest(draft.PartySize, r.Rules.HeldWindow(draft.StartsAt, draft.PartySize), draft.ZonePreference);
 
         var capacity = _capacity.Check(r.Floor, schedule, request);
