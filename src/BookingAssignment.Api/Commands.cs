@@ -10,7 +10,7 @@ namespace BookingAssignment.Api;
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Names = ["migrate", "seed-demo"];
+    public static readonly string[] Names = ["migrate", "seed-demo", "rollout-report"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Names.Contains(args[0]);
 
@@ -37,6 +37,7 @@ public static class Commands
                 }
                 Console.WriteLine($"DEMO_RESTAURANT_ID={existing}");
                 return 0;
+            case "rollout-report": return await Ops.RolloutReportApi.RunCommandAsync(scope.ServiceProvider, args);
             default:
                 await Console.Error.WriteLineAsync($"Unknown command '{args[0]}'. Commands: {string.Join(", ", Names)}.");
                 return 2;

@@ -23,6 +23,7 @@ try
     builder.AddApiKeyAuth();         // X-Api-Key: client and ops keys
     builder.AddHttpRateLimiting();   // per-key token bucket → 429
     builder.AddHealth();
+    builder.AddRolloutReport();      // RolloutReport options, report and dashboard metrics services
     builder.Services.AddProblemDetails();
     builder.Services.AddExceptionHandler<ErrorHandling>();
 
@@ -39,6 +40,7 @@ try
     app.MapBookings();
     app.MapOps();
     app.MapManualReview();
+    app.MapRolloutReport();          // /ops/rollout-report, /ops/metrics, /ops/dashboard
 
     app.Logger.LogInformation("Assignment pipeline: {Mode} ({Flags})", app.Services.GetRequiredService<PipelineFlags>().Mode, app.Services.GetRequiredService<PipelineFlags>());
     await app.RunAsync();

@@ -108,5 +108,51 @@ public sealed class RolloutScenario : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <paramref name="count"/> bookings created 30 minutes ago, each with the events a healthy run
+    /// writes. <paramref name="shadow"/>: legacy assigned and a V3 dry run walked it (shadow phase);
+    /// otherwise V3 assigned it (lock wait 5 ms, 40 ms to confirm). <paramref name="manualReview"/>
+    /// of them end in manual review instead of confirmed.
+    /// </summary>
+    public Task HealthyDayAsync(int count, bool shadow, int manualReview = 0) => Db.ExecuteAsync("""
+        WITH b AS (
+          INSERT INTO bookings (id, restaurant_id, reference, party_size, start_at, end_at, status, assignment_state, assignment_pipeline,
+                                assignment_reason, customer_name, created_at, updated_at)
+          SELECT gen_random_uuid(), $1, 'BK-H' || $4 || '-' || g, 2, now() + interval '7 days', now() + interval '7 days 90 minutes',
+                 CASE WHEN g <= $3 THEN 'pending' ELSE 'confirmed' END, CASE WHEN g <= $3 THEN 'manual_review' ELSE 'confirmed' END,
+                 CASE WHEN $2 THEN 'legacy' ELSE 'v3' END, CASE WHEN g <= $3 THEN 'no_table_combination_free' END, 'Guest',
+                 now() - interval '30 minutes', now() - interval '30 minutes'
+            FROM generate_series(1, $5) g
+          RETURNING id, assignment_state),
+        walk AS (
+          INSERT INTO observability_events (created_at, source, event_type, severity, context, restaurant_id, booking_id)
+          SELECT now() - interval '30 minutes', 'assignment.state_machine', 'booking.assignment_state_transition', 'info',
+                 jsonb_build_object('from', e.f, 'to', e.t, 'version', e.v, 'trigger', 't', 'pipeline', 'v3', 'shadow', $2), $1, b.id
+            FROM b CROSS JOIN (VALUES ('created', 'capacity_verified', 1), ('capacity_verified', 'assignment_pending', 2),
+                                      ('assignment_pending', 'assignment_in_progress', 3), ('assignment_in_progress', 'assigned', 4),
+                                      ('assigned', 'confirmed', 5)) AS e(f, t, v)),
+        runs AS (
+          INSERT INTO observability_events (created_at, source, event_type, severity, context, restaurant_id, booking_id)
+          SELECT now() - interval '30 minutes', 'assignment.coordinator', e.type, 'info', e.ctx || jsonb_build_object('shadow', $2), $1, b.id
+            FROM b CROSS JOIN (VALUES ('coordinator.start', '{"trigger":"inline"}'::jsonb),
+                                      ('coordinator.confirmed', '{"trigger":"inline","strategy":"single","attempts":1,"duration_ms":40}'::jsonb)) AS e(type, ctx)),
+        locks AS (
+          INSERT INTO observability_events (created_at, source, event_type, severity, context, restaurant_id, booking_id)
+          SELECT now() - interval '30 minutes', 'assignment.coordinator', 'coordinator.lock_acquired', 'info',
+                 '{"trigger":"inline","shadow":false,"wait_ms":5}', $1, b.id
+            FROM b WHERE NOT $2),
+        legacy AS (
+          INSERT INTO observability_events (created_at, source, event_type, severity, context, restaurant_id, booking_id)
+          SELECT now() - interval '30 minutes', 'auto_assign', 'auto_assign.summary', 'info',
+                 jsonb_build_object('result', CASE WHEN b.assignment_state = 'confirmed' THEN 'succeeded' ELSE 'exhausted' END,
+                                    'attemptsUsed', 1, 'totalDurationMs', 12, 'shadow', NOT $2), $1, b.id
+            FROM b)
+        INSERT INTO observability_events (created_at, source, event_type, severity, context, restaurant_id, booking_id)
+        SELECT now() - interval '30 minutes', 'assignment.shadow', 'shadow.comparison', 'info',
+               jsonb_build_object('control_pipeline', CASE WHEN $2 THEN 'legacy' ELSE 'v3' END, 'candidate_pipeline', CASE WHEN $2 THEN 'v3' ELSE 'legacy' END,
+                                  'control_outcome', b.assignment_state, 'candidate_outcome', b.assignment_state, 'agree', true, 'shadow', true), $1, b.id
+          FROM b
+        """, RestaurantId, shadow, manualReview, Interlocked.Increment(ref _reference), count);
+
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+
+namespace BookingAssignment.Api.Ops;
+
+/// <summary>
+/// Serves the ops dashboard (built from /web into wwwroot/dashboard by the Api project's build)
+/// at /ops/dashboard/. The page itself is public; it asks for the ops key and sends it as
+/// X-Api-Key on every API call, so the data stays behind the ops policy.
+/// </summary>
+public static class OpsDashboard
+{
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    public static IEndpointRouteBuilder MapOpsDashboard(this IEndpointRouteBuilder app)
+    {
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot", "dashboard");
+        app.MapGet("/ops/dashboard", () => Results.Redirect("/ops/dashboard/")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/ops/dashboard/{**path}", (string? path) =>
+        {
+            if (!Directory.Exists(root))
+                return Results.Text("The dashboard is not built: run `npm ci && npm run build` in web/ (the Api build does this when npm is installed).",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            using var files = new PhysicalFileProvider(root);
+            var file = files.GetFileInfo(string.IsNullOrEmpty(path) ? "index.html" : path);
+            if (!file.Exists || file.IsDirectory || file.PhysicalPath is null) return Results.NotFound();
+            var type = ContentTypes.TryGetContentType(file.Name, out var t) ? t : "application/octet-stream";
+            return Results.File(file.PhysicalPath, type);
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+}
