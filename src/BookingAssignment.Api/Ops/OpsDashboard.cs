@@ -4,7 +4,7 @@ using Microsoft.Extensions.FileProviders;
 namespace BookingAssignment.Api.Ops;
 
 /// <summary>
-/// Serves the ops dashboard (built from /web into wwwroot/dashboard by the Api project's build)
+/// Serves the ops dashboard (built from /web into ops-dashboard/ beside the binary by the Api project's build)
 /// at /ops/dashboard/. The page itself is public; it asks for the ops key and sends it as
 /// X-Api-Key on every API call, so the data stays behind the ops policy.
 /// </summary>
@@ -14,7 +14,7 @@ public static class OpsDashboard
 
     public static IEndpointRouteBuilder MapOpsDashboard(this IEndpointRouteBuilder app)
     {
-        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot", "dashboard");
+        var root = Path.Combine(AppContext.BaseDirectory, "ops-dashboard");
         app.MapGet("/ops/dashboard", () => Results.Redirect("/ops/dashboard/")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/ops/dashboard/{**path}", (string? path) =>
         {

@@ -1,0 +1,19 @@
+// Bundles src/ into dist/ (no CDN at run time). The Api project's build runs `npm ci && npm run build`
+// when dist/ is missing or older than src/ and copies dist/ into its output as wwwroot/dashboard/.
+import { build } from 'esbuild';
+import { mkdir, copyFile, rm } from 'node:fs/promises';
+
+await rm('dist', { recursive: true, force: true });
+await mkdir('dist', { recursive: true });
+await build({
+  entryPoints: ['src/main.js'],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2020',
+  outfile: 'dist/app.js',
+  legalComments: 'linked',
+});
+await copyFile('src/index.html', 'dist/index.html');
+await copyFile('src/app.css', 'dist/app.css');
+console.log('dashboard built into web/dist');
