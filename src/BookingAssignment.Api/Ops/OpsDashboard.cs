@@ -15,9 +15,11 @@ public static class OpsDashboard
     public static IEndpointRouteBuilder MapOpsDashboard(this IEndpointRouteBuilder app)
     {
         var root = Path.Combine(AppContext.BaseDirectory, "ops-dashboard");
-        app.MapGet("/ops/dashboard", () => Results.Redirect("/ops/dashboard/")).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/ops/dashboard/{**path}", (string? path) =>
+        // Routing ignores a trailing slash, so "/ops/dashboard" and "/ops/dashboard/" both land here;
+        // only the first is redirected (relative asset URLs in index.html need the slash).
+        app.MapGet("/ops/dashboard/{**path}", (string? path, HttpContext http) =>
         {
+            if (string.IsNullOrEmpty(path) && http.Request.Path.Value?.EndsWith('/') != true) return Results.Redirect("/ops/dashboard/");
             if (!Directory.Exists(root))
                 return Results.Text("The dashboard is not built: run `npm ci && npm run build` in web/ (the Api build does this when npm is installed).",
                     statusCode: StatusCodes.Status503ServiceUnavailable);
