@@ -160,7 +160,7 @@ public sealed partial class V3Pipeline(
                 var terminal = await PlanAndCommitAsync(restaurant, bookingId, version, runTrigger, started, ct);
                 return terminal ?? await IsTerminalAsync(bookingId, ct);
             }
-            catch (Exception ex) when (DbErrors.IsConflict(ex))
+            catch (Exception ex) when (DbErrors.IsConflict(ex) || TransitionWriter.IsLostRace(ex))
             {
                 // Exclusion conflict or lost race: a business outcome. Re-plan on fresh data.
             }
@@ -206,7 +206,7 @@ public sealed partial class V3Pipeline(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception ex) when (TransitionWriter.IsLostRace(ex))
         {
             return null; // lost the race to another run: it owns the booking now
         }
@@ -344,7 +344,7 @@ public sealed partial class V3Pipeline(
             }, Severity.Warning);
         }
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateConcurrencyException) { /* someone else moved it on: their decision stands */ }
+        catch (Exception ex) when (TransitionWriter.IsLostRace(ex)) { /* someone else moved it on: their decision stands */ }
     }
 
     /// <summary>The hard ceiling: non-terminal for too long → manual_review (the worker calls this).</summary>
@@ -363,7 +363,7 @@ public sealed partial class V3Pipeline(
             ["trigger"] = "worker", ["shadow"] = false, ["reason"] = why, ["attempts"] = booking.AttemptCount,
         }, Severity.Warning);
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateConcurrencyException) { }
+        catch (Exception ex) when (TransitionWriter.IsLostRace(ex)) { }
     }
 
     private async Task<bool> IsTerminalAsync(Guid bookingId, CancellationToken ct)
