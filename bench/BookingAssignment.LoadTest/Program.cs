@@ -1,0 +1,255 @@
+// End-to-end benchmark of POST /bookings against a running API (SPEC §7):
+//   1. ceiling: the same booking + assignment + event insert done by a bare Npgsql client, same concurrency;
+//   2. steady load: many restaurants, N concurrent clients, latency percentiles and throughput;
+//   3. drop: 2,000 requests for one restaurant's evening as fast as possible;
+// then SQL checks: no overlapping live assignments, every acknowledged booking stored, every booking terminal.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+var opts = Args.Parse(args);
+using var http = new HttpClient { BaseAddress = new Uri(opts.Url), Timeout = TimeSpan.FromSeconds(30) };
+http.DefaultRequestHeaders.Add("X-Api-Key", opts.ClientKey);
+using var ops = new HttpClient { BaseAddress = new Uri(opts.Url) };
+ops.DefaultRequestHeaders.Add("X-Api-Key", opts.OpsKey);
+await using var data = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + (opts.Clients + 10));
+
+Console.WriteLine($"Creating {opts.Restaurants} restaurants (+1 for the drop) ...");
+var restaurants = new List<Guid>();
+for (var i = 0; i < opts.Restaurants + 1; i++) restaurants.Add(await CreateRestaurantAsync(ops, $"Bench {i}"));
+var dropRestaurant = restaurants[^1];
+restaurants.RemoveAt(restaurants.Count - 1);
+var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
+// Warm-up (JIT, pools) — not measured.
+await RunLoadAsync(http, restaurants, zone, Math.Min(20, opts.Clients), TimeSpan.FromSeconds(3), dayOffset: 300);
+
+var ceiling = await CeilingAsync(data, opts.Clients, TimeSpan.FromSeconds(opts.Seconds));
+var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
+var drop = await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
+
+// Let the worker finish any 202s, then check invariants.
+var deadline = DateTime.UtcNow.AddSeconds(60);
+long nonTerminal;
+do
+{
+    await Task.Delay(500);
+    nonTerminal = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE assignment_state IN ('created','capacity_verified','assignment_pending','assignment_in_progress','assigned')");
+} while (nonTerminal > 0 && DateTime.UtcNow < deadline);
+var overlaps = await ScalarAsync(data, """
+    SELECT count(*) FROM booking_table_assignments a JOIN booking_table_assignments b
+      ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
+    WHERE a.released_at IS NULL AND b.released_at IS NULL
+    """);
+var acknowledged = load.Acknowledged.Concat(drop.Acknowledged).ToArray();
+var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged);
+var rss = opts.ApiPid > 0 ? RssMb(opts.ApiPid) : double.NaN;
+
+var report = new
+{
+    machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+    clients = opts.Clients,
+    seconds = opts.Seconds,
+    restaurants = opts.Restaurants,
+    ceiling = new { perSecond = Math.Round(ceiling, 1) },
+    load = load.Summary(),
+    loadShareOfCeiling = Math.Round(100 * load.PerSecond / ceiling, 1),
+    drop = drop.Summary(),
+    invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
+    apiRssMb = Math.Round(rss, 1),
+};
+var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+Console.WriteLine(json);
+if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
+return overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0 && load.ServerErrors == 0 && drop.ServerErrors == 0 ? 0 : 1;
+
+static async Task<Guid> CreateRestaurantAsync(HttpClient ops, string name)
+{
+    // 40 tables: 10 two-tops, 24 four-tops in pairs that join, 6 six-tops; open 11:00–23:00 every day.
+    var tables = new List<object>();
+    var adjacency = new List<string[]>();
+    for (var i = 1; i <= 10; i++) tables.Add(new { label = $"S{i}", zone = "main", minCovers = 1, maxCovers = 2 });
+    for (var i = 1; i <= 24; i++) tables.Add(new { label = $"F{i}", zone = "main", minCovers = 1, maxCovers = 4 });
+    for (var i = 1; i <= 24; i += 2) adjacency.Add([$"F{i}", $"F{i + 1}"]);
+    for (var i = 1; i <= 6; i++) tables.Add(new { label = $"L{i}", zone = "terrace", minCovers = 3, maxCovers = 6 });
+    var body = new
+    {
+        name, timeZone = "Europe/London",
+        services = new[] { new { name = "all day", start = "11:00", end = "23:30", lastSeating = "22:00" } },
+        turnMinutesByPartySize = new Dictionary<string, int> { ["2"] = 75, ["4"] = 90, ["6"] = 105, ["8"] = 120 },
+        bufferMinutes = 10, tables, adjacency, maxTablesPerBooking = 2,
+    };
+    var response = await ops.PostAsJsonAsync("/restaurants", body);
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+}
+
+static DateTimeOffset Local(TimeZoneInfo zone, int daysAhead, TimeOnly time)
+{
+    var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+    var wall = today.AddDays(daysAhead).ToDateTime(time);
+    return new DateTimeOffset(wall, zone.GetUtcOffset(wall));
+}
+
+static object Booking(Guid restaurant, int party, DateTimeOffset start) => new
+{
+    restaurantId = restaurant, partySize = party, startsAt = start.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+    customer = new { name = "Load Test", email = "load@example.com" },
+};
+
+static async Task<Run> RunLoadAsync(HttpClient http, List<Guid> restaurants, TimeZoneInfo zone, int clients, TimeSpan duration, int dayOffset)
+{
+    var run = new Run();
+    var stop = Stopwatch.StartNew();
+    var workers = Enumerable.Range(0, clients).Select(async c =>
+    {
+        var random = new Random(c * 7919 + dayOffset);
+        while (stop.Elapsed < duration)
+        {
+            // Spread over 60 days × 45 start times × many restaurants: mostly seatable requests.
+            var start = Local(zone, dayOffset + random.Next(60), new TimeOnly(11, 0).AddMinutes(15 * random.Next(45)));
+            await run.SendAsync(http, Booking(restaurants[random.Next(restaurants.Count)], random.Next(1, 7), start));
+        }
+    });
+    await Task.WhenAll(workers);
+    run.Elapsed = stop.Elapsed;
+    return run;
+}
+
+static async Task<Run> DropAsync(HttpClient http, Guid restaurant, TimeZoneInfo zone, int requests, int clients)
+{
+    // Everyone wants the same evening (19:00–21:00) the moment bookings open.
+    var run = new Run();
+    var next = -1;
+    var stop = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+    {
+        var random = new Random(c);
+        while (Interlocked.Increment(ref next) < requests)
+            await run.SendAsync(http, Booking(restaurant, random.Next(1, 7), Local(zone, 14, new TimeOnly(19, 0).AddMinutes(15 * random.Next(9)))));
+    }));
+    run.Elapsed = stop.Elapsed;
+    return run;
+}
+
+static async Task<double> CeilingAsync(NpgsqlDataSource data, int clients, TimeSpan duration)
+{
+    // The minimal write a booking needs: booking row + assignment row + one event, one transaction.
+    var restaurant = Guid.CreateVersion7();
+    var table = Guid.CreateVersion7();
+    var zoneId = Guid.CreateVersion7();
+    await using (var setup = data.CreateBatch())
+    {
+        setup.BatchCommands.Add(new("INSERT INTO restaurants (id, name, time_zone, services, turn_minutes_by_party_size, buffer_minutes, max_tables_per_booking) VALUES ($1, 'ceiling', 'UTC', '[]', '{}', 0, 1)") { Parameters = { new() { Value = restaurant } } });
+        setup.BatchCommands.Add(new("INSERT INTO zones (id, restaurant_id, name) VALUES ($1, $2, 'main')") { Parameters = { new() { Value = zoneId }, new() { Value = restaurant } } });
+        setup.BatchCommands.Add(new("INSERT INTO restaurant_tables (id, restaurant_id, zone_id, label, min_covers, max_covers) VALUES ($1, $2, $3, 'T', 1, 4)") { Parameters = { new() { Value = table }, new() { Value = restaurant }, new() { Value = zoneId } } });
+        await setup.ExecuteNonQueryAsync();
+    }
+    long done = 0;
+    var slot = 0L;
+    var stop = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    {
+        while (stop.Elapsed < duration)
+        {
+            var start = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(Interlocked.Increment(ref slot) * 100);
+            await using var conn = await data.OpenConnectionAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            var id = Guid.CreateVersion7();
+            await using var batch = new NpgsqlBatch(conn, tx)
+            {
+                BatchCommands =
+                {
+                    new("INSERT INTO bookings (id, restaurant_id, reference, party_size, start_at, end_at, status, assignment_state, assignment_pipeline, customer_name) VALUES ($1, $2, $3, 2, $4, $5, 'confirmed', 'confirmed', 'v3', 'x')")
+                        { Parameters = { new() { Value = id }, new() { Value = restaurant }, new() { Value = id.ToString("N") }, new() { Value = start }, new() { Value = start.AddMinutes(90) } } },
+                    new("INSERT INTO booking_table_assignments (booking_id, table_id, held_from, held_until, assigned_by) VALUES ($1, $2, $3, $4, 'ceiling')")
+                        { Parameters = { new() { Value = id }, new() { Value = table }, new() { Value = start }, new() { Value = start.AddMinutes(90) } } },
+                    new("INSERT INTO observability_events (source, event_type, severity, context, restaurant_id, booking_id) VALUES ('bench', 'ceiling', 'info', '{}', $1, $2)")
+                        { Parameters = { new() { Value = restaurant }, new() { Value = id } } },
+                },
+            };
+            await batch.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
+            Interlocked.Increment(ref done);
+        }
+    }));
+    var perSecond = done / stop.Elapsed.TotalSeconds;
+    await using (var cleanup = data.CreateBatch())
+    {
+        cleanup.BatchCommands.Add(new("DELETE FROM booking_table_assignments WHERE assigned_by = 'ceiling'"));
+        cleanup.BatchCommands.Add(new("DELETE FROM observability_events WHERE source = 'bench'"));
+        cleanup.BatchCommands.Add(new("DELETE FROM bookings WHERE restaurant_id = $1") { Parameters = { new() { Value = restaurant } } });
+        await cleanup.ExecuteNonQueryAsync();
+    }
+    return perSecond;
+}
+
+static async Task<long> ScalarAsync(NpgsqlDataSource data, string sql, params object[] parameters)
+{
+    await using var cmd = data.CreateCommand(sql);
+    foreach (var p in parameters) cmd.Parameters.AddWithValue(p);
+    return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+}
+
+static double RssMb(int pid)
+{
+    var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+}
+
+sealed class Run
+{
+    private readonly ConcurrentBag<double> _latencies = [];
+    private readonly ConcurrentDictionary<int, int> _status = new();
+    public ConcurrentBag<Guid> Acknowledged { get; } = [];
+    public TimeSpan Elapsed { get; set; }
+    public int Requests => _latencies.Count;
+    public int ServerErrors => _status.Where(kv => kv.Key >= 500 || kv.Key == 0).Sum(kv => kv.Value);
+    public double PerSecond => Requests / Elapsed.TotalSeconds;
+
+    public async Task SendAsync(HttpClient http, object body)
+    {
+        var sw = Stopwatch.StartNew();
+        int code;
+        try
+        {
+            using var response = await http.PostAsJsonAsync("/bookings", body);
+            code = (int)response.StatusCode;
+            if (code is 201 or 202)
+                Acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        }
+        catch (HttpRequestException) { code = 0; }
+        catch (TaskCanceledException) { code = 0; }
+        _latencies.Add(sw.Elapsed.TotalMilliseconds);
+        _status.AddOrUpdate(code, 1, (_, n) => n + 1);
+    }
+
+    public object Summary()
+    {
+        var sorted = _latencies.Order().ToArray();
+        double P(double q) => sorted.Length == 0 ? double.NaN : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)], 1);
+        return new
+        {
+            requests = Requests, seconds = Math.Round(Elapsed.TotalSeconds, 2), perSecond = Math.Round(PerSecond, 1),
+            p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99), maxMs = sorted.Length == 0 ? double.NaN : Math.Round(sorted[^1], 1),
+            status = _status.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+            serverErrors = ServerErrors,
+        };
+    }
+}
+
+sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output)
+{
+    public static Args Parse(string[] a)
+    {
+        string Get(string name, string fallback) { var i = Array.IndexOf(a, name); return i >= 0 && i + 1 < a.Length ? a[i + 1] : fallback; }
+        return new Args(Get("--url", "http://127.0.0.1:5090"), Get("--client-key", "bench-client-key"), Get("--ops-key", "bench-ops-key"),
+            Get("--postgres", "Host=127.0.0.1;Port=55435;Database=booking;Username=booking;Password=booking"),
+            int.Parse(Get("--clients", "200"), CultureInfo.InvariantCulture), int.Parse(Get("--seconds", "20"), CultureInfo.InvariantCulture),
+            int.Parse(Get("--restaurants", "20"), CultureInfo.InvariantCulture), int.Parse(Get("--drop", "2000"), CultureInfo.InvariantCulture),
+            int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture), a.Contains("--out") ? Get("--out", "") : null);
+    }
+}

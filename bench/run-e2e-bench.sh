@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# bench/run-e2e-bench.sh — end-to-end benchmark of POST /bookings on V3 (SPEC §7).
+#
+#   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000]
+#
+# Starts private PostgreSQL (55435) and Redis (56381) under .data/bench (wiped each run), builds
+# Release, starts the API with FEATURE_ASSIGNMENT_PIPELINE_V3=true on 127.0.0.1:5090, then runs
+# bench/BookingAssignment.LoadTest: the bare-insert ceiling, steady load at the given concurrency,
+# a 2,000-request drop on one restaurant's evening, and the SQL invariants. Results go to
+# bench/results/e2e-latest.json; the exit code is non-zero if an invariant fails.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$BA_ROOT"
+
+BENCH_DIR="$BA_ROOT/.data/bench"
+API_PID=""
+cleanup() {
+  trap - EXIT INT TERM
+  [ -z "$API_PID" ] || { kill -TERM "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+  ba_stop_started
+}
+trap cleanup EXIT INT TERM
+
+ba_lock "$BA_ROOT/.data/bench.lock" "bench/run-e2e-bench.sh"
+ba_ensure_pg_binaries
+ba_ensure_redis_binaries
+rm -rf "$BENCH_DIR"; mkdir -p "$BENCH_DIR"; chmod 0755 "$BA_ROOT/.data" "$BENCH_DIR"
+ba_pg_private "$BENCH_DIR" "${BENCH_PG_PORT:-55435}" test
+ba_pg_ensure_database "$BA_PG_PORT" booking
+ba_redis_private "$BENCH_DIR" "${BENCH_REDIS_PORT:-56381}"
+
+PG="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=booking"
+ba_step "Building (Release)"
+dotnet build src/BookingAssignment.Api -c Release -v quiet -nologo 9>&- >/dev/null
+dotnet build bench/BookingAssignment.LoadTest -c Release -v quiet -nologo 9>&- >/dev/null
+
+ba_step "Starting the API (V3 on) on 127.0.0.1:5090"
+ConnectionStrings__Postgres="$PG;Maximum Pool Size=80" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
+Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key \
+FEATURE_ASSIGNMENT_PIPELINE_V3=true RateLimiting__TokenLimit=1000000 RateLimiting__TokensPerSecond=1000000 \
+Serilog__MinimumLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:5090 \
+  dotnet src/BookingAssignment.Api/bin/Release/net10.0/BookingAssignment.Api.dll >"$BENCH_DIR/api.log" 2>&1 9>&- &
+API_PID=$!
+for _ in $(seq 1 60); do [ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] && break; sleep 0.5; done
+[ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] || { tail -n 30 "$BENCH_DIR/api.log"; ba_die "API did not become ready"; }
+
+ba_step "Load"
+mkdir -p bench/results
+dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll \
+  --url http://127.0.0.1:5090 --postgres "$PG" --api-pid "$API_PID" --out bench/results/e2e-latest.json "$@" 9>&-
