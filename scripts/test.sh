@@ -100,6 +100,7 @@ set -e
 #   (cd web && npm ci && npm test); BROWSER_RC=$?
 # and fold its exit code into FINAL_RC below.
 BROWSER_RC=0
+ba_step "Ops dashboard in chromium (scripts/browser-test.sh)"; "$BA_ROOT/scripts/browser-test.sh" 9>&- || BROWSER_RC=$?
 # <<< end of browser / node tests >>>
 
 FINAL_RC=$DOTNET_RC
