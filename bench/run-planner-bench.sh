@@ -16,10 +16,8 @@ status=0
 dotnet run -c Release --no-build --project bench/BookingAssignment.Simulator -- \
   --nights "$NIGHTS" --time-limit "$TIME_LIMIT" --workers "$WORKERS" || status=$?
 
-# BenchmarkDotNet writes its artifacts under the working directory; keep them out of the tree.
-artifacts="$(mktemp -d)"
-(cd "$artifacts" && dotnet run -c Release --no-build --project "$OLDPWD/bench/BookingAssignment.PlannerBenchmarks")
-rm -rf "$artifacts"
+# Run from the repository root so BenchmarkDotNet finds the project; its artifacts go to a temp folder.
+dotnet run -c Release --no-build --project bench/BookingAssignment.PlannerBenchmarks
 
 if [ "$status" -ne 0 ]; then
   echo "simulator reported invalid schedules (exit $status)" >&2

@@ -46,7 +46,10 @@ foreach (var name in Policies.Names)
 var bdnRows = new List<string>();
 if (!latencyOnly)
 {
-    var summary = BenchmarkRunner.Run<PlannerBenchmarks>();
+    // Artifacts go to a temporary folder, not into the working tree.
+    var config = BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance)
+        .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "planner-benchmarks-artifacts"));
+    var summary = BenchmarkRunner.Run<PlannerBenchmarks>(config);
     foreach (var report in summary.Reports)
     {
         var stats = report.ResultStatistics;

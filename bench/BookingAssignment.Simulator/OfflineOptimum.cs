@@ -84,7 +84,11 @@ public static class OfflineOptimum
         };
         var status = solver.Solve(model);
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
-            return new OptimumResult(new Schedule(new Dictionary<int, Guid[]>()), 0, double.PositiveInfinity, false, status.ToString());
+        {
+            // No solution within the limit: the best online schedule is the incumbent, and no bound is known.
+            var fallback = hint ?? new Schedule(new Dictionary<int, Guid[]>());
+            return new OptimumResult(fallback, fallback.Covers(requests), double.NaN, false, status.ToString());
+        }
 
         var seated = new Dictionary<int, Guid[]>();
         var nextMember = new int[groups.Count];

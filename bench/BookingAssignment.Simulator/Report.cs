@@ -22,7 +22,7 @@ public sealed class Report(IReadOnlyList<NightResult> nights, string[] policies,
             foreach (var policy in policies)
             {
                 var ratios = atLoad.Select(n => Ratio(n.Policies.Single(p => p.Policy == policy).Covers, n.Optimum.Covers)).Order().ToArray();
-                var vsBound = atLoad.Select(n => Ratio(n.Policies.Single(p => p.Policy == policy).Covers, n.Optimum.Bound)).ToArray();
+                var vsBound = atLoad.Where(n => double.IsFinite(n.Optimum.Bound)).Select(n => Ratio(n.Policies.Single(p => p.Policy == policy).Covers, n.Optimum.Bound)).DefaultIfEmpty(double.NaN).ToArray();
                 var runs = atLoad.Select(n => n.Policies.Single(p => p.Policy == policy)).ToList();
                 var below = atLoad.Count(n => n.Policies.Single(p => p.Policy == policy).Covers < n.Policies.Single(p => p.Policy == "legacy").Covers);
                 yield return new Cell(load, policy, atLoad.Count, ratios.Average(), Percentile(ratios, 0.10), ratios[0], vsBound.Average(),
@@ -73,7 +73,7 @@ public sealed class Report(IReadOnlyList<NightResult> nights, string[] policies,
             yield return
             [
                 load.ToString("0.0", Inv), atLoad.Count.ToString(Inv), $"{atLoad.Count(n => n.Optimum.Proved)}/{atLoad.Count}",
-                Pct(atLoad.Average(n => n.Optimum.Bound <= 0 ? 0 : (n.Optimum.Bound - n.Optimum.Covers) / n.Optimum.Bound)),
+                Pct(atLoad.Where(n => double.IsFinite(n.Optimum.Bound)).Select(n => n.Optimum.Bound <= 0 ? 0 : (n.Optimum.Bound - n.Optimum.Covers) / n.Optimum.Bound).DefaultIfEmpty(double.NaN).Average()),
                 atLoad.Average(n => n.SolveSeconds).ToString("0.00", Inv), Pct(atLoad.Average(n => n.OptimumPeakUtilisation)),
             ];
         }

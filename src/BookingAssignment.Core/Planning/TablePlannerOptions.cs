@@ -13,7 +13,7 @@ public sealed record TablePlannerOptions
     /// Cap on table sets examined by the reassignment search for one request, so a hopeless request
     /// on a full floor costs bounded time. Counted, not timed, so plans stay deterministic.
     /// </summary>
-    public int MoveSearchBudget { get; init; } = 3000;
+    public int MoveSearchBudget { get; init; } = 1000;
 
     /// <summary>Cost per seat left empty at the chosen tables.</summary>
     public double SpareSeatWeight { get; init; } = 1.0;
