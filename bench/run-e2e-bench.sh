@@ -26,6 +26,8 @@ ba_ensure_pg_binaries
 ba_ensure_redis_binaries
 rm -rf "$BENCH_DIR"; mkdir -p "$BENCH_DIR"; chmod 0755 "$BA_ROOT/.data" "$BENCH_DIR"
 ba_pg_private "$BENCH_DIR" "${BENCH_PG_PORT:-55435}" test
+# Room for the bare-insert client (one connection per simulated client) next to the API pool.
+ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET max_connections = 400" >/dev/null && ba_pg_stop_datadir "$(ba_pg_home "$BENCH_DIR")/data" fast && BA_STARTED_PG=() && ba_pg_private "$BENCH_DIR" "$BA_PG_PORT" test
 ba_pg_ensure_database "$BA_PG_PORT" booking
 ba_redis_private "$BENCH_DIR" "${BENCH_REDIS_PORT:-56381}"
 
@@ -35,7 +37,7 @@ dotnet build src/BookingAssignment.Api -c Release -v quiet -nologo 9>&- >/dev/nu
 dotnet build bench/BookingAssignment.LoadTest -c Release -v quiet -nologo 9>&- >/dev/null
 
 ba_step "Starting the API (V3 on) on 127.0.0.1:5090"
-ConnectionStrings__Postgres="$PG;Maximum Pool Size=80" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
+ConnectionStrings__Postgres="$PG;Maximum Pool Size=100" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
 Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key \
 FEATURE_ASSIGNMENT_PIPELINE_V3=true RateLimiting__TokenLimit=1000000 RateLimiting__TokensPerSecond=1000000 \
 Serilog__MinimumLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:5090 \

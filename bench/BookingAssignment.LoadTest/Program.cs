@@ -15,7 +15,7 @@ using var http = new HttpClient { BaseAddress = new Uri(opts.Url), Timeout = Tim
 http.DefaultRequestHeaders.Add("X-Api-Key", opts.ClientKey);
 using var ops = new HttpClient { BaseAddress = new Uri(opts.Url) };
 ops.DefaultRequestHeaders.Add("X-Api-Key", opts.OpsKey);
-await using var data = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + (opts.Clients + 10));
+await using var data = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=4");
 
 Console.WriteLine($"Creating {opts.Restaurants} restaurants (+1 for the drop) ...");
 var restaurants = new List<Guid>();
@@ -27,7 +27,9 @@ var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 // Warm-up (JIT, pools) — not measured.
 await RunLoadAsync(http, restaurants, zone, Math.Min(20, opts.Clients), TimeSpan.FromSeconds(3), dayOffset: 300);
 
-var ceiling = await CeilingAsync(data, opts.Clients, TimeSpan.FromSeconds(opts.Seconds));
+double ceiling;
+await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + opts.Clients))
+    ceiling = await CeilingAsync(ceilingData, opts.Clients, TimeSpan.FromSeconds(opts.Seconds)); // disposed: its connections close before the API is measured
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 var drop = await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
 
@@ -46,7 +48,7 @@ var overlaps = await ScalarAsync(data, """
     """);
 var acknowledged = load.Acknowledged.Concat(drop.Acknowledged).ToArray();
 var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged);
-var rss = opts.ApiPid > 0 ? RssMb(opts.ApiPid) : double.NaN;
+double? rss = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : null;
 
 var report = new
 {
@@ -59,7 +61,7 @@ var report = new
     loadShareOfCeiling = Math.Round(100 * load.PerSecond / ceiling, 1),
     drop = drop.Summary(),
     invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
-    apiRssMb = Math.Round(rss, 1),
+    apiRssMb = rss,
 };
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
 Console.WriteLine(json);

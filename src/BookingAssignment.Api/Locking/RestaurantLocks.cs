@@ -19,11 +19,9 @@ public sealed class LockLease(IRedLock? redLock, LockMode mode, double waitMs) :
     public double WaitMs { get; } = waitMs;
     public bool Contended => Mode == LockMode.Contended;
 
-    public ValueTask DisposeAsync()
-    {
-        redLock?.Dispose(); // releases the Redis lock and stops its auto-extension
-        return ValueTask.CompletedTask;
-    }
+    // Releases the Redis lock and stops its auto-extension. Asynchronously: the synchronous
+    // Dispose blocks a thread-pool thread per release and starves the pool under load.
+    public ValueTask DisposeAsync() => redLock?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
 public enum LockMode
@@ -78,7 +76,7 @@ public sealed class RestaurantLocks : IDisposable
                     TimeSpan.FromMilliseconds(_options.WaitMs), TimeSpan.FromMilliseconds(_options.RetryMs), token);
                 if (!l.IsAcquired && l.Status != RedLockStatus.Conflicted)
                 {
-                    l.Dispose();
+                    await l.DisposeAsync();
                     // No quorum means Redis did not answer: a fault the breaker should count.
                     throw new RedisQuorumException($"RedLock could not reach a quorum for {resource} ({l.Status}).");
                 }
@@ -87,7 +85,7 @@ public sealed class RestaurantLocks : IDisposable
             var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (!redLock.IsAcquired)
             {
-                redLock.Dispose();
+                await redLock.DisposeAsync();
                 return new LockLease(null, LockMode.Contended, waited);
             }
             return new LockLease(redLock, LockMode.Redis, waited);
@@ -100,7 +98,7 @@ public sealed class RestaurantLocks : IDisposable
 
     public void Dispose()
     {
-        _factory.Dispose();
+        _factory.Dispose(); // one factory (and its multiplexers) for the process, disposed on shutdown
         foreach (var m in _owned) m.Dispose();
     }
 }

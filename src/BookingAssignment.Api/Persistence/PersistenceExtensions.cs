@@ -2,6 +2,7 @@ using BookingAssignment.Api.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace BookingAssignment.Api.Persistence;
 
@@ -13,8 +14,12 @@ public static class PersistenceExtensions
         var connectionString = builder.Configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new StartupConfigurationException("ConnectionStrings__Postgres is not set: give an Npgsql connection string, e.g. Host=127.0.0.1;Port=5432;Database=booking;Username=booking;Password=booking.");
+        // Prepared statements: the hot path repeats a dozen statement shapes, and without them
+        // PostgreSQL spends most of its CPU parsing and planning (see docs/benchmarks.md).
+        var npgsql = new NpgsqlConnectionStringBuilder(connectionString);
+        if (npgsql.MaxAutoPrepare == 0) { npgsql.MaxAutoPrepare = 100; npgsql.AutoPrepareMinUsages = 2; }
         builder.Services.AddDbContextPool<BookingDb>(o => o
-            .UseNpgsql(connectionString)
+            .UseNpgsql(npgsql.ConnectionString)
             .UseSnakeCaseNamingConvention()
             // The schema is owned by /migrations SQL, not by an EF model snapshot.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
