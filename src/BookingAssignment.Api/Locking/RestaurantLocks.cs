@@ -44,6 +44,7 @@ public sealed class RestaurantLocks : IDisposable
 {
     private readonly RedLockFactory _factory;
     private readonly List<ConnectionMultiplexer> _owned = [];
+    private readonly List<IConnectionMultiplexer> _servers = [];
     private readonly ResiliencePipeline _breaker;
     private readonly LockingOptions _options;
 
@@ -52,7 +53,11 @@ public sealed class RestaurantLocks : IDisposable
         _options = options.Value;
         _breaker = breaker;
         var multiplexers = new List<RedLockMultiplexer>();
-        if (_options.RedisEndpoints.Length == 0) multiplexers.Add(new RedLockMultiplexer(redis));
+        if (_options.RedisEndpoints.Length == 0)
+        {
+            multiplexers.Add(new RedLockMultiplexer(redis));
+            _servers.Add(redis);
+        }
         else
             foreach (var endpoint in _options.RedisEndpoints)
             {
@@ -60,6 +65,7 @@ public sealed class RestaurantLocks : IDisposable
                 config.AbortOnConnectFail = false;
                 var mux = ConnectionMultiplexer.Connect(config);
                 _owned.Add(mux);
+                _servers.Add(mux);
                 multiplexers.Add(new RedLockMultiplexer(mux));
             }
         _factory = RedLockFactory.Create(multiplexers, loggers);
@@ -72,6 +78,9 @@ public sealed class RestaurantLocks : IDisposable
         {
             var redLock = await _breaker.ExecuteAsync(async token =>
             {
+                // Fail fast when a quorum is not even connected, instead of waiting out command timeouts.
+                if (_servers.Count(m => m.IsConnected) < _servers.Count / 2 + 1)
+                    throw new RedisQuorumException($"Only {_servers.Count(m => m.IsConnected)} of {_servers.Count} Redis servers are connected.");
                 var l = await _factory.CreateLockAsync(resource, TimeSpan.FromMilliseconds(_options.ExpiryMs),
                     TimeSpan.FromMilliseconds(_options.WaitMs), TimeSpan.FromMilliseconds(_options.RetryMs), token);
                 if (!l.IsAcquired && l.Status != RedLockStatus.Conflicted)
