@@ -4,7 +4,7 @@
 # Needs TEST_POSTGRES / TEST_REDIS (exported by scripts/test.sh, or export them yourself). Installs
 # chromium with apt-get when /usr/bin/chromium is missing (as root), runs `npm ci` in web/, builds
 # the API, creates a database, starts the built API on a free port with V3 + shadow on, and runs
-# web/tests/dashboard.browser.mjs against it (screenshot: docs/dashboard.png). Exits non-zero on
+# web/tests/dashboard.browser.mjs against it (screenshot: .data/dashboard.png; SCREENSHOT=docs/dashboard.png refreshes the one in the README). Exits non-zero on
 # any failure and sets BROWSER_RC for callers that source it.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,7 +59,7 @@ run() {
   say "API on http://127.0.0.1:$port_api (database $DB_NAME)"
 
   (cd "$ROOT/web" && BASE_URL="http://127.0.0.1:$port_api" OPS_KEY=browser-ops-key CLIENT_KEY=browser-client-key \
-     PSQL="$psql -h ${host:-127.0.0.1} -p ${port:-5432} -U ${user:-postgres} -d $DB_NAME" SCREENSHOT="$ROOT/docs/dashboard.png" \
+     PSQL="$psql -h ${host:-127.0.0.1} -p ${port:-5432} -U ${user:-postgres} -d $DB_NAME" SCREENSHOT="${SCREENSHOT:-$ROOT/.data/dashboard.png}" \
      node tests/dashboard.browser.mjs)
 }
 
