@@ -6,27 +6,6 @@ namespace BookingAssignment.Api.Tests;
 /// <summary>The three queries of the seed's "How to Monitor" section, verbatim, against a scripted evening.</summary>
 public sealed class MonitoringQueryTests
 {
-    private const string Query1StateTransitionVolume = """
-        SELECT COUNT(*) as transitions, COUNT(DISTINCT booking_id) as bookings
-        FROM observability_events
-        WHERE source = 'assignment.state_machine'
-          AND created_at > NOW() - INTERVAL '1 hour';
-        """;
-
-    private const string Query2BookingConfirmationRate = """
-        SELECT
-          ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'confirmed') / COUNT(*), 2) as confirmation_rate
-        FROM bookings
-        WHERE created_at > NOW() - INTERVAL '24 hours';
-        """;
-
-    private const string Query3ManualReviewQueue = """
-        SELECT COUNT(*) as manual_review_count
-        FROM bookings
-        WHERE assignment_state = 'manual_review'
-          AND created_at > NOW() - INTERVAL '24 hours';
-        """;
-
     [Fact]
     public async Task TheSeedMonitoringQueriesReturnTheNumbersOfAScriptedEvening()
     {
@@ -86,11 +65,11 @@ public sealed class MonitoringQueryTests
             Assert.Equal(HttpStatusCode.Conflict, (await api.Bookings.BookAsync(r, 2, dinner)).Status);
 
         // Bookings: 3 confirmed + 1 cancelled + 1 rival (confirmed) + 1 manual review = 6; 4 confirmed.
-        var q1 = Assert.Single(await api.Db.RowsAsync(Query1StateTransitionVolume));
+        var q1 = Assert.Single(await api.Db.RowsAsync(SeedQueries.StateTransitionVolume));
         Assert.Equal(0L, q1["transitions"]);
         Assert.Equal(0L, q1["bookings"]);
-        Assert.Equal(Math.Round(100m * 4 / 6, 2), Assert.Single(await api.Db.RowsAsync(Query2BookingConfirmationRate))["confirmation_rate"]);
-        Assert.Equal(1L, Assert.Single(await api.Db.RowsAsync(Query3ManualReviewQueue))["manual_review_count"]);
+        Assert.Equal(Math.Round(100m * 4 / 6, 2), Assert.Single(await api.Db.RowsAsync(SeedQueries.ConfirmationRate))["confirmation_rate"]);
+        Assert.Equal(1L, Assert.Single(await api.Db.RowsAsync(SeedQueries.ManualReviewQueue))["manual_review_count"]);
         Assert.Equal(2, await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'booking.rejected'"));
         Assert.Equal(0, await api.Db.CountAsync(ConcurrencyTests.OverlappingLiveAssignments));
     }

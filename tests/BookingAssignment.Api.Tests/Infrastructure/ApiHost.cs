@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace BookingAssignment.Api.Tests.Infrastructure;
 
@@ -72,15 +73,19 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the API. <paramref name="database"/>: use this database (the caller owns it);
-    /// null: create a fresh one, dropped when the host is disposed.
+    /// null: create a fresh one, dropped when the host is disposed. <paramref name="configureServices"/>
+    /// runs after the app's own registrations (ConfigureTestServices), so a test can replace a
+    /// service, e.g. <c>services =&gt; services.AddKeyedSingleton&lt;IAssignmentPlanner&gt;("v3", new ThrowingPlanner())</c>
+    /// (the last registration of a keyed service wins).
     /// </summary>
-    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, TestDatabase? database = null)
+    public static async Task<ApiHost> StartAsync(Dictionary<string, string?>? settings = null, TestDatabase? database = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var servers = await TestServers.GetAsync();
         var db = database ?? await TestDatabase.CreateAsync();
         var effective = DefaultSettings(servers, db);
         foreach (var (key, value) in settings ?? []) effective[key] = value;
-        var factory = new Factory(effective);
+        var factory = new Factory(effective, configureServices);
         try
         {
             // Build and start now (migrations run here), so a broken start fails the test at this line.
@@ -118,12 +123,14 @@ public sealed class ApiHost : IAsyncDisposable
         if (_ownsDatabase) await Db.DisposeAsync();
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? configureServices)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in settings)
                 if (value is not null) builder.UseSetting(key, value);
+            if (configureServices is not null) builder.ConfigureTestServices(configureServices);
         }
     }
 }

@@ -26,24 +26,9 @@ public sealed class RolloutSqlTests
     [Fact]
     public void TheSeedQueriesAreVerbatim()
     {
-        Assert.Contains("""
-            SELECT COUNT(*) as transitions, COUNT(DISTINCT booking_id) as bookings
-            FROM observability_events
-            WHERE source = 'assignment.state_machine'
-              AND created_at > NOW() - INTERVAL '1 hour';
-            """, RolloutScenario.Sql("01_state_transition_volume.sql").ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        Assert.Contains("""
-            SELECT
-              ROUND(100.0 * COUNT(*) FILTER (WHERE status = 'confirmed') / COUNT(*), 2) as confirmation_rate
-            FROM bookings
-            WHERE created_at > NOW() - INTERVAL '24 hours';
-            """, RolloutScenario.Sql("02_confirmation_rate_24h.sql").ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        Assert.Contains("""
-            SELECT COUNT(*) as manual_review_count
-            FROM bookings
-            WHERE assignment_state = 'manual_review'
-              AND created_at > NOW() - INTERVAL '24 hours';
-            """, RolloutScenario.Sql("03_manual_review_count_24h.sql").ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains(SeedQueries.StateTransitionVolume.ReplaceLineEndings("\n"), RolloutScenario.Sql("01_state_transition_volume.sql").ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains(SeedQueries.ConfirmationRate.ReplaceLineEndings("\n"), RolloutScenario.Sql("02_confirmation_rate_24h.sql").ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains(SeedQueries.ManualReviewQueue.ReplaceLineEndings("\n"), RolloutScenario.Sql("03_manual_review_count_24h.sql").ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]

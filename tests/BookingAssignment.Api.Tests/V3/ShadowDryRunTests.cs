@@ -120,9 +120,9 @@ public sealed class ShadowDryRunTests
     [Fact]
     public async Task ADryRunWhosePlannerThrowsLeavesTheLegacyBookingConfirmedAndRecordsAnErrorComparison()
     {
-        await using var api = await ApiHostWithServices.StartAsync(
+        await using var api = await ApiHost.StartAsync(
             V3Setup.Flags(v3: false, shadow: true, extra: ("Shadow:TimeoutMs", "300")),
-            services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, new ThrowingPlanner()));
+            configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, new ThrowingPlanner()));
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor());
 
         var booking = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0)));
@@ -151,9 +151,9 @@ public sealed class ShadowDryRunTests
     public async Task ADryRunWhosePlannerHangsIsCutOffByItsTimeoutAndLeavesTheLegacyBookingConfirmed()
     {
         using var hanging = new HangingPlanner(TimeSpan.FromSeconds(10));
-        await using var api = await ApiHostWithServices.StartAsync(
+        await using var api = await ApiHost.StartAsync(
             V3Setup.Flags(v3: false, shadow: true, extra: ("Shadow:TimeoutMs", "300")),
-            services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, hanging));
+            configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, hanging));
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor());
 
         var booking = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0)));
