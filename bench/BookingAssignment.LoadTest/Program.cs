@@ -30,7 +30,9 @@ await RunLoadAsync(http, restaurants, zone, Math.Min(20, opts.Clients), TimeSpan
 double ceiling;
 await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + opts.Clients))
     ceiling = await CeilingAsync(ceilingData, opts.Clients, TimeSpan.FromSeconds(opts.Seconds)); // disposed: its connections close before the API is measured
+var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
+double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;
 var drop = await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
 
 // Let the worker finish any 202s, then check invariants.
@@ -59,6 +61,7 @@ var report = new
     ceiling = new { perSecond = Math.Round(ceiling, 1) },
     load = load.Summary(),
     loadShareOfCeiling = Math.Round(100 * load.PerSecond / ceiling, 1),
+    apiCpuMsPerRequest,
     drop = drop.Summary(),
     invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
     apiRssMb = rss,
@@ -194,6 +197,13 @@ static async Task<long> ScalarAsync(NpgsqlDataSource data, string sql, params ob
     await using var cmd = data.CreateCommand(sql);
     foreach (var p in parameters) cmd.Parameters.AddWithValue(p);
     return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+}
+
+// utime + stime of a process, in seconds (Linux /proc; clock ticks are 100 Hz).
+static double CpuSeconds(int pid)
+{
+    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 static double RssMb(int pid)
