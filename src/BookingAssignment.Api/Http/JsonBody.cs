@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -15,6 +16,8 @@ public static class JsonBody
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         AllowTrailingCommas = false,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        // A JSON API, never embedded in HTML: keep "+44" and "don't" readable instead of \u002B / \u0027.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static async Task<(T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(HttpRequest request, byte[] body) where T : class

@@ -1,6 +1,5 @@
 using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Tests.Infrastructure;
-using BookingAssignment.Core.Floors;
 using BookingAssignment.Core.Planning;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +21,7 @@ public sealed class CircuitBreakerTests
                 ("Resilience:MinimumThroughput", "2"), ("Resilience:FailureRatio", "0.5"), ("Resilience:BreakSeconds", "60"),
                 ("Coordinator:WorkerEnabled", "false"), ("Bookings:InlineBudgetMs", "1500"),
             ]),
-            configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, new FailingPlanner()));
+            configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, new ThrowingPlanner()));
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.LargeFloor("Breaker Bistro"));
 
         // V3 admits, its run throws: the booking stays pending (202), the breaker counts a failure.
@@ -62,11 +61,5 @@ public sealed class CircuitBreakerTests
         }
         Assert.True(await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.error'") >= 2);
         Assert.Empty(await api.Db.RowsAsync(V3Setup.OverlappingLiveAssignments));
-    }
-
-    private sealed class FailingPlanner : IAssignmentPlanner
-    {
-        public TablePlan? Plan(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request) =>
-            throw new InvalidOperationException("planner fault injected by the test");
     }
 }

@@ -132,7 +132,7 @@ public sealed class ShadowDryRunTests
         Assert.Equal("error", comparison.GetProperty("candidate_outcome").GetString());
         Assert.Equal("confirmed", comparison.GetProperty("control_outcome").GetString());
         Assert.False(comparison.GetProperty("agree").GetBoolean());
-        Assert.Contains("planner exploded", comparison.GetProperty("reason").GetString());
+        Assert.Contains("planner fault injected by the test", comparison.GetProperty("reason").GetString());
         await AssertBookingUntouchedByDryRunAsync(api.Db, booking);
         // The shadow walk records where V3 would have ended, with a reason, and the coordinator error.
         Assert.Equal(1, await api.Db.CountAsync("""
@@ -202,12 +202,6 @@ public sealed class ShadowDryRunTests
         Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM booking_assignment_state_history"));
         Assert.Equal(1, await db.CountAsync("SELECT count(*) FROM booking_assignment_attempts"));
         Assert.Equal(0, await db.CountAsync("SELECT count(*) FROM booking_assignment_attempts WHERE pipeline <> 'legacy'"));
-    }
-
-    private sealed class ThrowingPlanner : IAssignmentPlanner
-    {
-        public TablePlan? Plan(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request) =>
-            throw new InvalidOperationException("planner exploded");
     }
 
     /// <summary>Blocks for up to <c>hang</c> (released early on dispose, so the test leaves no thread behind).</summary>

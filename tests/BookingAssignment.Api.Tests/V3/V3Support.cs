@@ -122,3 +122,11 @@ public static class V3Setup
         return id;
     }
 }
+
+/// <summary>A V3 planner that always throws: a fault injected by tests (never a business outcome).</summary>
+internal sealed class ThrowingPlanner : BookingAssignment.Core.Planning.IAssignmentPlanner
+{
+    public BookingAssignment.Core.Planning.TablePlan? Plan(BookingAssignment.Core.Floors.Floor floor,
+        IReadOnlyList<BookingAssignment.Core.Planning.Occupancy> occupied, BookingAssignment.Core.Planning.PlanRequest request) =>
+        throw new InvalidOperationException("planner fault injected by the test");
+}
