@@ -33,7 +33,7 @@ public static class AssignmentExtensions
         builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, (sp, _) =>
             new TablePlanner(new TablePlannerOptions { MaxMoves = sp.GetRequiredService<IOptions<PlannerOptions>>().Value.MaxMoves }));
 
-        builder.Services.AddBreakers(builder.Configuration);
+        builder.Services.AddBreakers();
         builder.Services.AddSingleton<RestaurantLocks>();
         builder.Services.AddSingleton<TransitionWriter>();
         builder.Services.AddSingleton<CoordinatorLimiter>();

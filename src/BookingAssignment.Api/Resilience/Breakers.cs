@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using BookingAssignment.Api.Persistence;
 using Polly;
 using Polly.CircuitBreaker;
@@ -9,10 +11,12 @@ public sealed class BreakerOptions
 {
     public const string Section = "Resilience";
     /// <summary>Share of failed calls in the sampling window that opens a breaker.</summary>
-    public double FailureRatio { get; set; } = 0.5;
-    public int MinimumThroughput { get; set; } = 5;
-    public int SamplingSeconds { get; set; } = 30;
-    public int BreakSeconds { get; set; } = 30;
+    [Range(0.01, 1.0)] public double FailureRatio { get; set; } = 0.5;
+    /// <summary>Calls in the window before the ratio counts at all.</summary>
+    [Range(2, 10_000)] public int MinimumThroughput { get; set; } = 5;
+    [Range(1, 3600)] public int SamplingSeconds { get; set; } = 30;
+    /// <summary>How long an open breaker stays open before letting one trial call through.</summary>
+    [Range(1, 3600)] public int BreakSeconds { get; set; } = 30;
 }
 
 /// <summary>
@@ -25,23 +29,24 @@ public static class Breakers
     public const string RedisLock = "redis-lock";
     public const string Coordinator = "coordinator";
 
-    public static IServiceCollection AddBreakers(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddBreakers(this IServiceCollection services)
     {
-        var options = configuration.GetSection(BreakerOptions.Section).Get<BreakerOptions>() ?? new BreakerOptions();
+        services.AddOptions<BreakerOptions>().BindConfiguration(BreakerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BreakerStates>();
         foreach (var name in new[] { RedisLock, Coordinator })
         {
             services.AddResiliencePipeline(name, (builder, context) =>
             {
                 var states = context.ServiceProvider.GetRequiredService<BreakerStates>();
+                var options = context.ServiceProvider.GetRequiredService<IOptions<BreakerOptions>>().Value;
                 var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
                     Name = name,
                     FailureRatio = options.FailureRatio,
-                    MinimumThroughput = Math.Max(2, options.MinimumThroughput),
-                    SamplingDuration = TimeSpan.FromSeconds(Math.Max(1, options.SamplingSeconds)),
-                    BreakDuration = TimeSpan.FromSeconds(Math.Max(1, options.BreakSeconds)),
+                    MinimumThroughput = options.MinimumThroughput,
+                    SamplingDuration = TimeSpan.FromSeconds(options.SamplingSeconds),
+                    BreakDuration = TimeSpan.FromSeconds(options.BreakSeconds),
                     StateProvider = states.Provider(name),
                     ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException && !IsBusinessOutcome(ex)),
                     OnOpened = _ => { states.Opened(name, time.GetUtcNow()); return ValueTask.CompletedTask; },

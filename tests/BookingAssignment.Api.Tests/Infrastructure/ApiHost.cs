@@ -93,7 +93,10 @@ public sealed class ApiHost : IAsyncDisposable
         }
         catch
         {
-            await factory.DisposeAsync();
+            // WebApplicationFactory cannot stop a host that never started (it throws from StopAsync);
+            // keep the start failure, which is what the test is about.
+            try { await factory.DisposeAsync(); }
+            catch (ArgumentNullException) { }
             if (database is null) await db.DisposeAsync();
             throw;
         }
