@@ -35,38 +35,37 @@ public static class Schedule
     {
         var windowStart = window.Start.ToUniversalTime();
         var windowEnd = window.End.ToUniversalTime();
+        var waitingFrom = windowStart.AddMinutes(-restaurant.Rules.BufferMinutes);
         var rid = restaurant.Id;
-        var live = await (
-            from a in db.Assignments.AsNoTracking()
-            join b in db.Bookings.AsNoTracking() on a.BookingId equals b.Id
-            where b.RestaurantId == rid && a.ReleasedAt == null && a.HeldUntil > windowStart && a.HeldFrom < windowEnd
-            select new { a.BookingId, a.TableId, a.HeldFrom, a.HeldUntil, b.PartySize, b.Pinned, b.Status, b.StartAt })
-            .ToListAsync(ct);
+        // One round trip: live assignments, then admitted bookings still waiting for tables (they
+        // count against capacity, never against a table).
+        var rows = await db.Database.SqlQuery<ScheduleRow>($"""
+            SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting
+            FROM booking_table_assignments a JOIN bookings b ON b.id = a.booking_id
+            WHERE b.restaurant_id = {rid} AND a.released_at IS NULL AND a.held_until > {windowStart} AND a.held_from < {windowEnd}
+            UNION ALL
+            SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true
+            FROM bookings b
+            WHERE b.restaurant_id = {rid} AND b.status = 'pending'
+              AND b.assignment_state IN ('created', 'capacity_verified', 'assignment_pending', 'assignment_in_progress', 'assigned')
+              AND b.start_at < {windowEnd} AND b.end_at > {waitingFrom}
+              AND NOT EXISTS (SELECT 1 FROM booking_table_assignments x WHERE x.booking_id = b.id AND x.released_at IS NULL)
+            """).ToListAsync(ct);
 
         var result = new List<Occupancy>();
-        foreach (var g in live.GroupBy(x => x.BookingId))
+        foreach (var g in rows.Where(r => !r.Waiting && r.BookingId != excludeBookingId).GroupBy(r => r.BookingId))
         {
-            if (g.Key == excludeBookingId) continue;
             var first = g.First();
             var movable = movableFrom is { } mf && !first.Pinned && first.Status == BookingStatus.Confirmed && first.StartAt >= mf;
-            result.Add(new Occupancy(g.Key, g.Select(x => x.TableId).ToArray(), new Slot(first.HeldFrom, first.HeldUntil), first.PartySize, movable));
+            result.Add(new Occupancy(g.Key, g.Select(x => x.TableId!.Value).ToArray(), new Slot(first.HeldFrom!.Value, first.HeldUntil!.Value), first.PartySize, movable));
         }
-
-        // Admitted but not yet tabled: they count against capacity, never against a table.
-        var waiting = await db.Bookings.AsNoTracking()
-            .Where(b => b.RestaurantId == rid && b.Status == BookingStatus.Pending
-                        && AssignmentStates.NonTerminal.Contains(b.AssignmentState)
-                        && b.StartAt < windowEnd && b.EndAt > windowStart.AddMinutes(-restaurant.Rules.BufferMinutes)
-                        && !db.Assignments.Any(a => a.BookingId == b.Id && a.ReleasedAt == null))
-            .Select(b => new { b.Id, b.StartAt, b.PartySize })
-            .ToListAsync(ct);
-        foreach (var w in waiting)
-        {
-            if (w.Id == excludeBookingId) continue;
-            result.Add(new Occupancy(w.Id, [], restaurant.Rules.HeldWindow(w.StartAt, w.PartySize), w.PartySize, Movable: true));
-        }
+        foreach (var w in rows.Where(r => r.Waiting && r.BookingId != excludeBookingId))
+            result.Add(new Occupancy(w.BookingId, [], restaurant.Rules.HeldWindow(w.StartAt, w.PartySize), w.PartySize, Movable: true));
         return result;
     }
+
+    private sealed record ScheduleRow(Guid BookingId, Guid? TableId, DateTimeOffset? HeldFrom, DateTimeOffset? HeldUntil,
+        int PartySize, bool Pinned, string Status, DateTimeOffset StartAt, bool Waiting);
 
     /// <summary>The whole local service day around an instant (plus the night after), for loading once.</summary>
     public static Slot DayWindow(RestaurantModel restaurant, DateTimeOffset instant)

@@ -9,12 +9,13 @@ public static class BookingView
 {
     public static async Task<BookingResponse?> LoadAsync(BookingDb db, RestaurantCatalog catalog, Guid id, CancellationToken ct)
     {
-        var b = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (b is null) return null;
-        var r = await catalog.FindAsync(b.RestaurantId, ct);
-        var tableIds = await db.Assignments.AsNoTracking()
-            .Where(a => a.BookingId == id && a.ReleasedAt == null).Select(a => a.TableId).ToListAsync(ct);
-        return From(b, r!, tableIds);
+        // One query: the booking and its live tables.
+        var row = await db.Bookings.AsNoTracking().Where(x => x.Id == id)
+            .Select(b => new { Booking = b, Tables = db.Assignments.Where(a => a.BookingId == b.Id && a.ReleasedAt == null).Select(a => a.TableId).ToList() })
+            .SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        var r = await catalog.FindAsync(row.Booking.RestaurantId, ct);
+        return From(row.Booking, r!, row.Tables);
     }
 
     public static BookingResponse From(Booking b, RestaurantModel r, IEnumerable<Guid> tableIds) => new(
