@@ -2,7 +2,8 @@ using BookingAssignment.Core.Planning;
 
 namespace BookingAssignment.Simulator;
 
-public sealed record Policy(string Name, Func<IAssignmentPlanner> Create);
+/// <param name="Experimental">True for policies that are not the product's behaviour (yield experiments that may decline seatable requests).</param>
+public sealed record Policy(string Name, Func<IAssignmentPlanner> Create, bool Experimental = false);
 
 public sealed record PolicyNight(string Policy, int Covers, int Accepted, int Moves, double PeakUtilisation, int[] AcceptedByBucket, List<double> Latencies);
 

@@ -5,6 +5,7 @@ using Spectre.Console;
 
 // Service-night simulator (issue 4). Usage:
 //   dotnet run -c Release --project bench/BookingAssignment.Simulator -- [--nights 54] [--time-limit 2.5] [--workers 2] [--docs docs] [--no-docs]
+//     [--protect 0.65,0.8] [--protect-spare 2] [--protect-max-party 3]   (experimental yield policies; --protect none for none)
 var options = SimulatorOptions.Parse(args);
 var loads = new[] { 0.6, 0.8, 1.0, 1.2, 1.5 };
 var mixes = new[] { Demand.Casual, Demand.CouplesHeavy };
@@ -14,7 +15,10 @@ var policies = new[]
     new Policy("legacy", () => new LegacyPlanner()),
     new Policy("v3", () => new TablePlanner(options.Planner with { MaxMoves = 0 })),
     new Policy("v3+moves", () => new TablePlanner(options.Planner with { MaxMoves = 2 })),
-};
+}.Concat(options.Protection.Select(rule =>
+    // EXPERIMENT, not the product: may decline a seatable request (see ProtectingPlanner).
+    new Policy(rule.Label, () => new ProtectingPlanner(new TablePlanner(options.Planner with { MaxMoves = 2 }), rule), Experimental: true)))
+.ToArray();
 // Every load gets the same scenarios: nights cycle through floor × mix × order.
 var scenarios = (from f in FloorPlans.All from m in mixes from o in orders select (Floor: f, Mix: m, Order: o)).ToArray();
 
@@ -40,7 +44,7 @@ AnsiConsole.Progress()
     });
 var elapsed = DateTimeOffset.UtcNow - started;
 
-var report = new Report(results, policies.Select(p => p.Name).ToArray(), loads);
+var report = new Report(results, policies.Select(p => p.Name).ToArray(), loads, policies.Where(p => p.Experimental).Select(p => p.Name).ToArray());
 report.Print();
 var problems = results.SelectMany(r => r.Problems.Select(p => $"ρ={r.Load} {r.Floor} {r.Mix} {r.Order} seed {r.Seed}: {p}")).ToList();
 if (options.WriteDocs)
@@ -60,7 +64,8 @@ if (problems.Count > 0)
 AnsiConsole.MarkupLine("[green]Every schedule (each policy and the optimum) passed the validator.[/]");
 return 0;
 
-public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine, TablePlannerOptions Planner)
+public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine, TablePlannerOptions Planner,
+    IReadOnlyList<ProtectionRule> Protection)
 {
     public static SimulatorOptions Parse(string[] args)
     {
@@ -69,6 +74,8 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         string? docs = null;
         var write = true;
         var planner = new TablePlannerOptions();
+        double[] protect = [0.65, 0.8];
+        int protectSpare = 2, protectMaxParty = 3;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -78,6 +85,12 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
                 case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--docs": docs = args[++i]; break;
                 case "--no-docs": write = false; break;
+                case "--protect":
+                    var list = args[++i];
+                    protect = list == "none" ? [] : list.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+                    break;
+                case "--protect-spare": protectSpare = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--protect-max-party": protectMaxParty = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 // For tuning experiments: --weights spare=1,tables=1.5,scarcity=2,zone=3,gap=0.05,budget=3000
                 case "--weights":
                     foreach (var kv in args[++i].Split(',').Select(x => x.Split('=')))
@@ -100,7 +113,8 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         }
         docs ??= Path.Combine(FindRepositoryRoot(), "docs");
         var command = "dotnet run -c Release --project bench/BookingAssignment.Simulator -- " + string.Join(' ', args);
-        return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim(), planner);
+        return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim(), planner,
+            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray());
     }
 
     private static string FindRepositoryRoot()

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace BookingAssignment.Simulator;
 
 /// <summary>Aggregates nights into the figures issue 4 asks for, prints them, charts them and writes the markdown.</summary>
-public sealed class Report(IReadOnlyList<NightResult> nights, string[] policies, double[] loads)
+public sealed class Report(IReadOnlyList<NightResult> nights, string[] policies, double[] loads, string[]? experimental = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -111,13 +111,13 @@ public sealed class Report(IReadOnlyList<NightResult> nights, string[] policies,
     {
         var plot = new ScottPlot.Plot();
         var cells = Cells().ToList();
-        var palette = new[] { ScottPlot.Colors.Gray, ScottPlot.Colors.SteelBlue, ScottPlot.Colors.DarkOrange };
+        var palette = new[] { ScottPlot.Colors.Gray, ScottPlot.Colors.SteelBlue, ScottPlot.Colors.DarkOrange, ScottPlot.Colors.Purple, ScottPlot.Colors.Crimson };
         for (var i = 0; i < policies.Length; i++)
         {
             var mine = cells.Where(c => c.Policy == policies[i]).ToList();
             var xs = mine.Select(c => c.Load).ToArray();
             var mean = plot.Add.Scatter(xs, mine.Select(c => c.Mean * 100).ToArray());
-            mean.LegendText = $"{policies[i]} (mean)";
+            mean.LegendText = $"{policies[i]}{(IsExperimental(policies[i]) ? " [experiment]" : "")} (mean)";
             mean.Color = palette[i % palette.Length];
             mean.LineWidth = 2;
             mean.MarkerSize = 7;
@@ -147,6 +147,11 @@ public sealed class Report(IReadOnlyList<NightResult> nights, string[] policies,
         md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{options.CommandLine}` (Release build)");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Nights: {options.Nights} per load (each load cycles through 3 floors × 2 party mixes × 3 arrival orders); CP-SAT limit {options.TimeLimit:0.##} s × {options.Workers} workers per night, hinted with the best online schedule");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Validator: {(problems == 0 ? "every schedule of every policy and of the optimum valid" : $"**{problems} problems found**")}");
+        var experiments = policies.Where(IsExperimental).ToArray();
+        if (experiments.Length > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- Experimental policies, **not the product's behaviour**: {string.Join(", ", experiments.Select(e => $"`{e}`"))} (a yield rule that may decline a seatable small party; see \"What a yield policy would buy\" below). The optimum is hinted with the best online schedule of any policy, these included.");
+        }
         md.AppendLine();
         md.AppendLine("Covers ratio = covers a policy seated ÷ covers of the best CP-SAT solution that night. Where CP-SAT did not prove optimality, \"vs bound\" divides by its upper bound instead, a lower bound on the true ratio.");
         md.AppendLine();
@@ -194,6 +199,8 @@ public sealed class Report(IReadOnlyList<NightResult> nights, string[] policies,
         catch (IOException) { }
         return $"{cpu}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
     }
+
+    private bool IsExperimental(string policy) => experimental is not null && experimental.Contains(policy);
 
     private static double Ratio(int covers, double optimum) => optimum <= 0 ? 1.0 : covers / optimum;
 
