@@ -48,5 +48,15 @@ for _ in $(seq 1 60); do [ "$(ba_http_status http://127.0.0.1:5090/health/ready)
 
 ba_step "Load"
 mkdir -p bench/results
+set +e
 dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll \
   --url http://127.0.0.1:5090 --postgres "$PG" --api-pid "$API_PID" --out bench/results/e2e-latest.json "$@" 9>&-
+LOAD_RC=$?
+
+ba_step "The seed's go/no-go metrics for this run (rollout-report over the last hour)"
+ConnectionStrings__Postgres="$PG" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
+Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key Database__MigrateOnStartup=false \
+Serilog__MinimumLevel__Default=Warning FEATURE_ASSIGNMENT_PIPELINE_V3=true \
+  dotnet src/BookingAssignment.Api/bin/Release/net10.0/BookingAssignment.Api.dll rollout-report --window 1h --phase production-100 9>&- \
+  | tee bench/results/e2e-rollout-report.txt || true
+exit $LOAD_RC
