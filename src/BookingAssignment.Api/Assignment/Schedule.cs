@@ -37,8 +37,9 @@ public static class Schedule
         var windowEnd = window.End.ToUniversalTime();
         var waitingFrom = windowStart.AddMinutes(-restaurant.Rules.BufferMinutes);
         var rid = restaurant.Id;
-        // One round trip: live assignments, then admitted bookings still waiting for tables (they
-        // count against capacity, never against a table).
+        // One round trip: live assignments, then admitted bookings still waiting for tables — including
+        // those in manual review, whose guests a host still has to seat. They count against capacity,
+        // never against a table; without them a sold-out evening would keep admitting into manual review.
         var rows = await db.Database.SqlQuery<ScheduleRow>($"""
             SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting
             FROM booking_table_assignments a JOIN bookings b ON b.id = a.booking_id
@@ -47,7 +48,7 @@ public static class Schedule
             SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true
             FROM bookings b
             WHERE b.restaurant_id = {rid} AND b.status = 'pending'
-              AND b.assignment_state IN ('created', 'capacity_verified', 'assignment_pending', 'assignment_in_progress', 'assigned')
+              AND b.assignment_state IN ('created', 'capacity_verified', 'assignment_pending', 'assignment_in_progress', 'assigned', 'manual_review')
               AND b.start_at < {windowEnd} AND b.end_at > {waitingFrom}
               AND NOT EXISTS (SELECT 1 FROM booking_table_assignments x WHERE x.booking_id = b.id AND x.released_at IS NULL)
             """).ToListAsync(ct);

@@ -1,0 +1,69 @@
+using BookingAssignment.Api.Assignment;
+using BookingAssignment.Api.Tests.Infrastructure;
+using BookingAssignment.Core.Floors;
+using BookingAssignment.Core.Planning;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BookingAssignment.Api.Tests.V3;
+
+/// <summary>
+/// A sold-out evening: once every table is spoken for — by a seated booking or by one waiting in
+/// manual review for a host — further requests are refused with 409 and alternatives, never
+/// admitted into a manual-review queue that could not be seated anyway.
+/// </summary>
+public sealed class SoldOutTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AdmittedBookingsAtOneTimeNeverOutnumberTheTables(bool v3)
+    {
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: v3, shadow: false));
+        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Sold Out")); // 5 tables
+        int[] sizes = [2, 4, 2, 6, 3, 2, 4, 1, 2, 5, 2, 4, 2, 2, 3, 6, 2, 4, 2, 2];
+        var answers = new List<ApiResponse>();
+        foreach (var size in sizes)
+            answers.Add(await api.Bookings.BookAsync(r, size, r.At(new TimeOnly(19, 0))));
+
+        Assert.All(answers, a => Assert.True(a.Code is 201 or 202 or 409, a.ToString()));
+        await V3Setup.WaitAllV3TerminalAsync(api.Db);
+        var admitted = answers.Count(a => a.Code is 201 or 202);
+        Assert.InRange(admitted, 1, 5);
+        Assert.Contains(answers, a => a.Code == 409);
+        Assert.All(answers.Where(a => a.Code == 409), a => Assert.Equal("no_availability", a.Str("code")));
+        // Everyone admitted either has tables or waits in manual review; nobody else is stored.
+        Assert.Equal(admitted, await api.Db.CountAsync("SELECT count(*) FROM bookings"));
+        Assert.Equal(admitted, await api.Db.CountAsync(
+            "SELECT count(*) FROM bookings WHERE status = 'confirmed' OR assignment_state = 'manual_review'"));
+    }
+
+    /// <summary>
+    /// The worst case for the queue: the planner never finds a placement, so every admitted booking
+    /// lands in manual review. Those guests still need tables, so they hold capacity: after five
+    /// (one per table) the evening is sold out and the rest get 409.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BookingsWaitingInManualReviewHoldCapacity(bool v3)
+    {
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: v3, shadow: false),
+            configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(
+                v3 ? PipelineSelector.V3 : PipelineSelector.Legacy, new NeverPlaces()));
+        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Never Places")); // 5 tables
+        var answers = new List<ApiResponse>();
+        for (var i = 0; i < 12; i++)
+            answers.Add(await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0))));
+        await V3Setup.WaitAllV3TerminalAsync(api.Db);
+
+        var admitted = answers.Count(a => a.Code is 201 or 202);
+        Assert.InRange(admitted, 1, 5);
+        Assert.Equal(12 - admitted, answers.Count(a => a.Code == 409));
+        Assert.Equal(admitted, await api.Db.CountAsync("SELECT count(*) FROM bookings WHERE assignment_state = 'manual_review' AND status = 'pending'"));
+    }
+
+    private sealed class NeverPlaces : IAssignmentPlanner
+    {
+        public TablePlan? Plan(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request) => null;
+    }
+}
