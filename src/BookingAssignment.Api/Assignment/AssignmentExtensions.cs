@@ -36,6 +36,7 @@ public static class AssignmentExtensions
         builder.Services.AddBreakers();
         builder.Services.AddSingleton<RestaurantLocks>();
         builder.Services.AddSingleton<TransitionWriter>();
+        builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<CoordinatorLimiter>();
         builder.Services.AddSingleton<LegacyAutoAssign>();
         builder.Services.AddSingleton<V3Pipeline>();

@@ -23,6 +23,7 @@ public sealed class LegacyAutoAssign(
     Telemetry telemetry,
     IOptions<BookingOptions> options,
     IOptions<PlannerOptions> plannerOptions,
+    Admission admission,
     [FromKeyedServices(PipelineSelector.Legacy)] IAssignmentPlanner planner)
 {
     public const string Pipeline = "legacy";
@@ -64,15 +65,10 @@ public sealed class LegacyAutoAssign(
         if (!capacity.Ok)
         {
             await tx.RollbackAsync(ct);
-            return await RejectAsync(r, draft, capacity.Reason!, schedule, now, ct);
+            return await admission.RejectAsync(r, draft, Pipeline, capacity.Reason!, schedule, now, ct);
         }
 
-        var booking = Admission.NewBooking(draft, r, Pipeline, now);
-        db.Bookings.Add(booking);
-        events.Add(db, EventSources.Bookings, "booking.created", r.Id, booking.Id, new Dictionary<string, object?>
-        {
-            ["pipeline"] = Pipeline, ["party_size"] = draft.PartySize, ["start_at"] = booking.StartAt,
-        });
+        var booking = admission.Create(db, draft, r, Pipeline, now);
 
         var planStarted = Stopwatch.GetTimestamp();
         var plan = planner.Plan(r.Floor, schedule, request);
@@ -122,28 +118,13 @@ public sealed class LegacyAutoAssign(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
-        var booking = Admission.NewBooking(draft, r, Pipeline, time.GetUtcNow());
+        var booking = admission.Create(db, draft, r, Pipeline, time.GetUtcNow());
         booking.AssignmentState = AssignmentStates.ManualReview;
         booking.AssignmentReason = "attempts_exhausted";
-        db.Bookings.Add(booking);
-        events.Add(db, EventSources.Bookings, "booking.created", r.Id, booking.Id, new Dictionary<string, object?> { ["pipeline"] = Pipeline });
         AddSummary(db, r, booking, "exhausted", attempts, started, booking.AssignmentReason);
         await db.SaveChangesAsync(ct);
         Record("manual_review", started);
         return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
-    }
-
-    private async Task<SubmitOutcome> RejectAsync(RestaurantModel r, BookingDraft draft, string reason, IReadOnlyList<Occupancy> schedule,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        var alternatives = Admission.Alternatives(r, schedule, draft.PartySize, draft.StartsAt, now, options.Value.AlternativesCount);
-        await events.WriteAsync(EventSources.Bookings, "booking.rejected", r.Id, null, new Dictionary<string, object?>
-        {
-            ["reason"] = reason, ["party_size"] = draft.PartySize, ["start_at"] = draft.StartsAt.ToUniversalTime(),
-            ["pipeline"] = Pipeline, ["alternatives"] = alternatives.Count,
-        }, Severity.Info, ct);
-        telemetry.Rejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        return new SubmitOutcome.Rejected(reason, alternatives);
     }
 
     private void AddSummary(BookingDb db, RestaurantModel r, Booking booking, string result, int attempts, long started, string? reason)

@@ -1,7 +1,10 @@
 using BookingAssignment.Api.Bookings;
+using BookingAssignment.Api.Configuration;
+using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Restaurants;
 using BookingAssignment.Core.Planning;
+using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Assignment;
 
@@ -15,28 +18,56 @@ public abstract record SubmitOutcome
     public sealed record Admitted(Guid BookingId, bool Terminal) : SubmitOutcome;
 }
 
-/// <summary>Pieces of admission shared by both pipelines.</summary>
-public static class Admission
+/// <summary>
+/// Admission bookkeeping shared by both pipelines: the new booking row with its
+/// <c>booking.created</c> event, and the 409 outcome with alternatives and its <c>booking.rejected</c>
+/// event. The capacity check itself runs inside each pipeline's transaction.
+/// </summary>
+public sealed class Admission(EventRecorder events, Telemetry telemetry, IOptions<BookingOptions> options)
 {
-    public static Booking NewBooking(BookingDraft d, RestaurantModel r, string pipeline, DateTimeOffset now) => new()
+    /// <summary>Adds the booking (state <c>created</c>) and its creation event to <paramref name="db"/>.</summary>
+    public Booking Create(BookingDb db, BookingDraft d, RestaurantModel r, string pipeline, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now),
-        RestaurantId = r.Id,
-        Reference = NewReference(),
-        PartySize = d.PartySize,
-        StartAt = d.StartsAt.ToUniversalTime(),
-        EndAt = r.Rules.EndOf(d.StartsAt, d.PartySize).ToUniversalTime(),
-        Status = BookingStatus.Pending,
-        AssignmentState = AssignmentStates.Created,
-        AssignmentPipeline = pipeline,
-        ZonePreference = d.ZonePreference,
-        CustomerName = d.CustomerName.Trim(),
-        CustomerEmail = d.CustomerEmail,
-        CustomerPhone = d.CustomerPhone,
-        Notes = d.Notes,
-        CreatedAt = now,
-        UpdatedAt = now,
-    };
+        var booking = new Booking
+        {
+            Id = Guid.CreateVersion7(now),
+            RestaurantId = r.Id,
+            Reference = NewReference(),
+            PartySize = d.PartySize,
+            StartAt = d.StartsAt.ToUniversalTime(),
+            EndAt = r.Rules.EndOf(d.StartsAt, d.PartySize).ToUniversalTime(),
+            Status = BookingStatus.Pending,
+            AssignmentState = AssignmentStates.Created,
+            AssignmentPipeline = pipeline,
+            ZonePreference = d.ZonePreference,
+            CustomerName = d.CustomerName.Trim(),
+            CustomerEmail = d.CustomerEmail,
+            CustomerPhone = d.CustomerPhone,
+            Notes = d.Notes,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Bookings.Add(booking);
+        events.Add(db, EventSources.Bookings, "booking.created", r.Id, booking.Id, new Dictionary<string, object?>
+        {
+            ["pipeline"] = pipeline, ["party_size"] = d.PartySize, ["start_at"] = booking.StartAt,
+        });
+        return booking;
+    }
+
+    /// <summary>The capacity check failed: nothing is persisted but the rejection event (for demand analytics).</summary>
+    public async Task<SubmitOutcome.Rejected> RejectAsync(RestaurantModel r, BookingDraft d, string pipeline, string reason,
+        IReadOnlyList<Occupancy> daySchedule, DateTimeOffset now, CancellationToken ct)
+    {
+        var alternatives = Alternatives(r, daySchedule, d.PartySize, d.StartsAt, now, options.Value.AlternativesCount);
+        await events.WriteAsync(EventSources.Bookings, "booking.rejected", r.Id, null, new Dictionary<string, object?>
+        {
+            ["reason"] = reason, ["party_size"] = d.PartySize, ["start_at"] = d.StartsAt.ToUniversalTime(),
+            ["pipeline"] = pipeline, ["alternatives"] = alternatives.Count,
+        }, Severity.Info, ct);
+        telemetry.Rejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        return new SubmitOutcome.Rejected(reason, alternatives);
+    }
 
     /// <summary>Nearest start times on the 15-minute grid of the same day that pass the capacity check.</summary>
     public static IReadOnlyList<DateTimeOffset> Alternatives(RestaurantModel r, IReadOnlyList<Occupancy> daySchedule,

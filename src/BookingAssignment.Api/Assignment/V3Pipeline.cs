@@ -33,6 +33,7 @@ public sealed partial class V3Pipeline(
     IOptions<CoordinatorOptions> coordinatorOptions,
     IOptions<PlannerOptions> plannerOptions,
     IOptions<BookingOptions> bookingOptions,
+    Admission admission,
     ILogger<V3Pipeline> logger)
 {
     public const string Pipeline = PipelineSelector.V3;
@@ -58,23 +59,11 @@ public sealed partial class V3Pipeline(
                 if (!capacity.Ok)
                 {
                     await tx.RollbackAsync(ct);
-                    var alternatives = Admission.Alternatives(r, schedule, draft.PartySize, draft.StartsAt, now, bookingOptions.Value.AlternativesCount);
-                    await events.WriteAsync(EventSources.Bookings, "booking.rejected", r.Id, null, new Dictionary<string, object?>
-                    {
-                        ["reason"] = capacity.Reason, ["party_size"] = draft.PartySize, ["start_at"] = draft.StartsAt.ToUniversalTime(),
-                        ["pipeline"] = Pipeline, ["alternatives"] = alternatives.Count,
-                    }, Severity.Info, ct);
-                    telemetry.Rejections.Add(1, new KeyValuePair<string, object?>("reason", capacity.Reason));
-                    return new SubmitOutcome.Rejected(capacity.Reason!, alternatives);
+                    return await admission.RejectAsync(r, draft, Pipeline, capacity.Reason!, schedule, now, ct);
                 }
-                var booking = Admission.NewBooking(draft, r, Pipeline, now);
+                var booking = admission.Create(db, draft, r, Pipeline, now);
                 // The inline run owns it for the budget; after that the worker may take it.
                 booking.NextAttemptAt = now.AddMilliseconds(bookingOptions.Value.InlineBudgetMs + 1000);
-                db.Bookings.Add(booking);
-                events.Add(db, EventSources.Bookings, "booking.created", r.Id, booking.Id, new Dictionary<string, object?>
-                {
-                    ["pipeline"] = Pipeline, ["party_size"] = draft.PartySize, ["start_at"] = booking.StartAt,
-                });
                 transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
                 transitions.Apply(db, booking, m => m.Enqueue(), "inline");
                 await db.SaveChangesAsync(ct);
