@@ -109,7 +109,7 @@ public sealed class LegacyAutoAssign(
         AddSummary(db, r, booking, plan is null ? "exhausted" : "succeeded", attempt, started, booking.AssignmentReason);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        Record(plan is null ? "manual_review" : "confirmed", started);
+        telemetry.RecordOutcome(Pipeline, plan is null ? "manual_review" : "confirmed", started);
         return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
     }
 
@@ -123,7 +123,7 @@ public sealed class LegacyAutoAssign(
         booking.AssignmentReason = "attempts_exhausted";
         AddSummary(db, r, booking, "exhausted", attempts, started, booking.AssignmentReason);
         await db.SaveChangesAsync(ct);
-        Record("manual_review", started);
+        telemetry.RecordOutcome(Pipeline, "manual_review", started);
         return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
     }
 
@@ -139,12 +139,5 @@ public sealed class LegacyAutoAssign(
         if (reason is not null) context["reason"] = reason;
         events.Add(db, EventSources.AutoAssign, "auto_assign.summary", r.Id, booking.Id, context,
             result == "succeeded" ? Severity.Info : Severity.Warning);
-    }
-
-    private void Record(string outcome, long started)
-    {
-        var tags = new[] { new KeyValuePair<string, object?>("pipeline", Pipeline), new KeyValuePair<string, object?>("outcome", outcome) };
-        telemetry.Assignments.Add(1, tags);
-        telemetry.AssignmentDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
     }
 }

@@ -262,7 +262,7 @@ public sealed partial class V3Pipeline(
             }, Severity.Warning);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            Record("manual_review", started);
+            telemetry.RecordOutcome(Pipeline, "manual_review", started);
             return true;
         }
 
@@ -285,7 +285,7 @@ public sealed partial class V3Pipeline(
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        Record("confirmed", started);
+        telemetry.RecordOutcome(Pipeline, "confirmed", started);
         return true;
     }
 
@@ -339,7 +339,7 @@ public sealed partial class V3Pipeline(
             {
                 ["trigger"] = runTrigger, ["shadow"] = false, ["reason"] = why, ["attempts"] = booking.AttemptCount,
             }, Severity.Warning);
-            Record("manual_review", Stopwatch.GetTimestamp());
+            telemetry.RecordOutcome(Pipeline, "manual_review", Stopwatch.GetTimestamp());
         }
         else
         {
@@ -387,12 +387,6 @@ public sealed partial class V3Pipeline(
     private DateTimeOffset? MovableFrom(DateTimeOffset now) =>
         plannerOptions.Value.MaxMoves > 0 ? now.AddMinutes(plannerOptions.Value.FreezeMinutes) : null;
 
-    private void Record(string outcome, long started)
-    {
-        var tags = new[] { new KeyValuePair<string, object?>("pipeline", Pipeline), new KeyValuePair<string, object?>("outcome", outcome) };
-        telemetry.Assignments.Add(1, tags);
-        telemetry.AssignmentDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the retry of booking {BookingId} ({Error}); the worker takes it over when its lease expires")]
     private static partial void LogRetryNotRecorded(ILogger logger, Guid bookingId, string error);

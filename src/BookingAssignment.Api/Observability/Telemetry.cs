@@ -27,6 +27,14 @@ public sealed class Telemetry : IDisposable
     public Histogram<double> LockWait { get; }
     public Counter<long> Rejections { get; }
 
+    /// <summary>One assignment outcome of a pipeline, with its end-to-end duration since <paramref name="startedTimestamp"/>.</summary>
+    public void RecordOutcome(string pipeline, string outcome, long startedTimestamp)
+    {
+        var tags = new[] { new KeyValuePair<string, object?>("pipeline", pipeline), new KeyValuePair<string, object?>("outcome", outcome) };
+        Assignments.Add(1, tags);
+        AssignmentDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, tags);
+    }
+
     /// <summary>Registers an observable gauge on the service meter (queue depth, breaker state).</summary>
     public void Observe<T>(string name, Func<Measurement<T>> observe, string? description = null) where T : struct =>
         _meter.CreateObservableGauge(name, observe, description: description);
