@@ -13,8 +13,9 @@ namespace BookingAssignment.Api.Assignment;
 /// <summary>
 /// Entry point for every new booking (POST /bookings) and every worker run. It reads the flags and
 /// the restaurant's sticky rollout bucket, chooses the live pipeline (stored on the booking), runs
-/// it, and starts the dry run of the other pipeline when SHADOW says so. The inline request waits
-/// up to the inline budget: terminal → 201, otherwise 202 and the worker finishes the job.
+/// it, and starts the dry run of the other pipeline when SHADOW says so. A V3 booking is admitted
+/// and assigned inline behind the per-restaurant limit (201); when no slot frees up within the
+/// inline budget, or the lock is contended, it is admitted only (202) and the worker finishes it.
 /// </summary>
 public sealed class AssignmentCoordinator
 {
@@ -57,14 +58,58 @@ public sealed class AssignmentCoordinator
             return outcome;
         }
 
-        var admission = await _v3.AdmitAsync(restaurant, draft, ct);
-        if (admission is not SubmitOutcome.Admitted admitted) return admission;
-        var run = Task.Run(() => RunAsync(restaurant.Id, admitted.BookingId, "inline"), CancellationToken.None);
-        if (choice.DryRun is { } dryRun)
-            _ = run.ContinueWith(_ => _shadow.Start(restaurant, admitted.BookingId, dryRun), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(_options.InlineBudgetMs), _time, ct));
-        var terminal = finished == run && await run;
-        return new SubmitOutcome.Admitted(admitted.BookingId, terminal);
+        SubmitOutcome v3Outcome;
+        using (var slot = await AcquireInlineSlotAsync(restaurant.Id, ct))
+        {
+            try
+            {
+                if (slot is not null)
+                    v3Outcome = await _v3.AdmitAndAssignAsync(restaurant, draft, ct);
+                else
+                {
+                    // MAX_PARALLEL runs in flight and the queue full (or too slow): admit now, assign later.
+                    v3Outcome = await _v3.AdmitAsync(restaurant, draft, ct);
+                    if (v3Outcome is SubmitOutcome.Admitted queued) await LeaveToWorkerAsync(restaurant.Id, queued.BookingId, "inline", ct);
+                }
+            }
+            catch (Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                return await FallBackToLegacyAsync(restaurant, draft, ct);
+            }
+        }
+        if (v3Outcome is SubmitOutcome.Admitted admitted && choice.DryRun is { } dryRun)
+            _shadow.Start(restaurant, admitted.BookingId, dryRun);
+        return v3Outcome;
+    }
+
+    /// <summary>A coordinator slot for an inline run, waiting in the bounded queue no longer than the inline budget.</summary>
+    private async Task<IDisposable?> AcquireInlineSlotAsync(Guid restaurantId, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromMilliseconds(_options.InlineBudgetMs));
+        try
+        {
+            return await _limiter.AcquireAsync(restaurantId, wait.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Leaves an admitted booking to the worker: due now, with a coordinator.rate_limited event.</summary>
+    private async Task LeaveToWorkerAsync(Guid restaurantId, Guid bookingId, string trigger, CancellationToken ct)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        await db.Bookings.Where(b => b.Id == bookingId && b.AssignmentState == AssignmentStates.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.NextAttemptAt, _time.GetUtcNow().AddMilliseconds(200)), ct);
+        _events.Add(db, EventSources.Coordinator, "coordinator.rate_limited", restaurantId, bookingId, new Dictionary<string, object?>
+        {
+            ["trigger"] = trigger, ["shadow"] = false, ["reason"] = "max_parallel_queue_full",
+            ["max_parallel"] = _limiter.MaxParallel, ["in_flight"] = _limiter.InFlight(restaurantId),
+        }, Severity.Warning);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>One V3 run behind the per-restaurant limit; overflow is left to the worker.</summary>
@@ -74,17 +119,7 @@ public sealed class AssignmentCoordinator
         using var slot = await _limiter.AcquireAsync(restaurantId, stopping);
         if (slot is null)
         {
-            await using var scope = _scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
-            // Due now: the worker picks it up as soon as a slot is free.
-            await db.Bookings.Where(b => b.Id == bookingId && b.AssignmentState == AssignmentStates.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(b => b.NextAttemptAt, _time.GetUtcNow().AddMilliseconds(200)), stopping);
-            _events.Add(db, EventSources.Coordinator, "coordinator.rate_limited", restaurantId, bookingId, new Dictionary<string, object?>
-            {
-                ["trigger"] = trigger, ["shadow"] = false, ["reason"] = "max_parallel_queue_full",
-                ["max_parallel"] = _limiter.MaxParallel, ["in_flight"] = _limiter.InFlight(restaurantId),
-            }, Severity.Warning);
-            await db.SaveChangesAsync(stopping);
+            await LeaveToWorkerAsync(restaurantId, bookingId, trigger, stopping);
             return false;
         }
         return await _v3.RunAsync(bookingId, trigger, stopping);

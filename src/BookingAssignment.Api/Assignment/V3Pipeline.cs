@@ -78,6 +78,94 @@ public sealed partial class V3Pipeline(
     }
 
     /// <summary>
+    /// The inline path for a new booking, inside the coordinator circuit breaker: with the Redis
+    /// lock held (or degraded to the database lock), one transaction under the advisory lock admits
+    /// the booking and assigns it — created → capacity_verified → assignment_pending →
+    /// assignment_in_progress → assigned → confirmed (or → manual_review), every edge with its history
+    /// row and event. When the lock is contended or conflicts persist, the booking is only admitted
+    /// (assignment_pending) and the worker finishes it. Faults other than the database being gone
+    /// are recorded and fall back to the same admit-only path, so no accepted request is lost.
+    /// </summary>
+    public async Task<SubmitOutcome> AdmitAndAssignAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
+    {
+        try
+        {
+            return await breaker.ExecuteAsync(async token => await AdmitAndAssignCoreAsync(r, draft, token), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not Polly.CircuitBreaker.BrokenCircuitException && !DbErrors.IsUnavailable(ex))
+        {
+            LogRunFailed(logger, ex, Guid.Empty);
+            await events.WriteAsync(EventSources.Coordinator, "coordinator.error", r.Id, null, new Dictionary<string, object?>
+            {
+                ["trigger"] = "inline", ["shadow"] = false, ["reason"] = ex.GetType().Name, ["message"] = ex.GetBaseException().Message,
+            }, Severity.Error, CancellationToken.None);
+            return await AdmitAsync(r, draft, ct);
+        }
+    }
+
+    private async Task<SubmitOutcome> AdmitAndAssignCoreAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = Telemetry.Activities.StartActivity("coordinator.admit_and_assign");
+        await using var lease = await locks.AcquireAsync(AdvisoryLock.Resource(r.Id, r.Rules.ServiceDate(draft.StartsAt)), ct);
+        telemetry.LockWait.Record(lease.WaitMs, new KeyValuePair<string, object?>("mode", lease.Mode.ToString()));
+        var lockContext = new Dictionary<string, object?> { ["trigger"] = "inline", ["shadow"] = false, ["wait_ms"] = Math.Round(lease.WaitMs, 1) };
+        if (lease.Contended)
+        {
+            var admitted = await AdmitAsync(r, draft, ct);
+            if (admitted is SubmitOutcome.Admitted a)
+            {
+                lockContext["reason"] = "lock_wait_exceeded";
+                await events.WriteAsync(EventSources.Coordinator, "coordinator.lock_contention", r.Id, a.BookingId, lockContext, Severity.Warning, ct);
+            }
+            return admitted;
+        }
+        if (lease.Mode == LockMode.DatabaseOnly) lockContext["reason"] = "redis_unavailable";
+        var lockEvent = lease.Mode == LockMode.Redis ? "coordinator.lock_acquired" : "coordinator.lock_degraded";
+
+        for (var attempt = 1; attempt <= Options.ReplansPerRun; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+            try
+            {
+                var now = time.GetUtcNow();
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(draft.StartsAt), ct);
+                var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), MovableFrom(now), null, ct);
+                var capacity = _capacity.Check(r.Floor, schedule,
+                    new PlanRequest(draft.PartySize, r.Rules.HeldWindow(draft.StartsAt, draft.PartySize), draft.ZonePreference));
+                if (!capacity.Ok)
+                {
+                    await tx.RollbackAsync(ct);
+                    return await admission.RejectAsync(r, draft, Pipeline, capacity.Reason!, schedule, now, ct);
+                }
+                var booking = admission.Create(db, draft, r, Pipeline, now);
+                transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
+                transitions.Apply(db, booking, m => m.Enqueue(), "inline");
+                events.Add(db, EventSources.Coordinator, "coordinator.start", r.Id, booking.Id, new Dictionary<string, object?>
+                {
+                    ["trigger"] = "inline", ["shadow"] = false, ["attempt"] = 1,
+                });
+                transitions.Apply(db, booking, m => m.StartAssignment(), "inline");
+                booking.AttemptCount = 1;
+                events.Add(db, EventSources.Coordinator, lockEvent, r.Id, booking.Id, lockContext,
+                    lease.Mode == LockMode.Redis ? Severity.Info : Severity.Warning);
+                var outcome = await PlanIntoAsync(db, r, booking, schedule, "inline", started, now, ct);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                telemetry.RecordOutcome(Pipeline, outcome, started);
+                return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
+            }
+            catch (Exception ex) when (DbErrors.IsConflict(ex) || TransitionWriter.IsLostRace(ex))
+            {
+                // A race lost to a writer outside our locks (e.g. an operator): nothing was written; try again.
+            }
+        }
+        return await AdmitAsync(r, draft, ct);
+    }
+
+    /// <summary>
     /// One coordinator run of a booking, inside the coordinator circuit breaker. Returns true when
     /// the booking is terminal afterwards. Faults become a scheduled retry, never an exception.
     /// </summary>
@@ -239,6 +327,22 @@ public sealed partial class V3Pipeline(
         }
 
         var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, booking.StartAt), MovableFrom(now), booking.Id, ct);
+        var outcome = await PlanIntoAsync(db, r, booking, schedule, runTrigger, started, now, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        telemetry.RecordOutcome(Pipeline, outcome, started);
+        return true;
+    }
+
+    /// <summary>
+    /// Plans an in-progress booking against <paramref name="schedule"/> and stages the result on
+    /// <paramref name="db"/>: the attempt row, then either the tables (with any moves) and
+    /// in_progress → assigned → confirmed, or → manual_review. The caller saves and commits.
+    /// </summary>
+    /// <returns>"confirmed" or "manual_review".</returns>
+    private async Task<string> PlanIntoAsync(BookingDb db, RestaurantModel r, Booking booking, IReadOnlyList<Occupancy> schedule,
+        string runTrigger, long started, DateTimeOffset now, CancellationToken ct)
+    {
         var request = new PlanRequest(booking.PartySize, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), booking.ZonePreference);
         var planStarted = Stopwatch.GetTimestamp();
         var plan = planner.Plan(r.Floor, schedule, request);
@@ -251,19 +355,17 @@ public sealed partial class V3Pipeline(
             Strategy = plan?.Strategy, TableIds = plan?.TableIds.ToArray() ?? [],
         });
         var durationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        booking.LeaseExpiresAt = null;
+        booking.NextAttemptAt = null;
         if (plan is null)
         {
-            // Capacity was verified at admission, but no placement exists now (fragmentation).
+            // Capacity was verified at admission, but no placement exists (fragmentation).
             transitions.Apply(db, booking, m => m.SendToManualReview(), runTrigger, "no_table_combination_free");
-            booking.LeaseExpiresAt = null;
             events.Add(db, EventSources.Coordinator, "coordinator.manual_review", r.Id, booking.Id, new Dictionary<string, object?>
             {
                 ["trigger"] = runTrigger, ["shadow"] = false, ["reason"] = "no_table_combination_free", ["attempts"] = booking.AttemptCount, ["duration_ms"] = durationMs,
             }, Severity.Warning);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            telemetry.RecordOutcome(Pipeline, "manual_review", started);
-            return true;
+            return "manual_review";
         }
 
         await ApplyMovesAsync(db, r, plan, runTrigger, now, ct);
@@ -277,16 +379,12 @@ public sealed partial class V3Pipeline(
         transitions.Apply(db, booking, m => m.Confirm(), runTrigger);
         booking.Status = BookingStatus.Confirmed;
         booking.AssignmentReason = null;
-        booking.LeaseExpiresAt = null;
         events.Add(db, EventSources.Coordinator, "coordinator.confirmed", r.Id, booking.Id, new Dictionary<string, object?>
         {
             ["trigger"] = runTrigger, ["shadow"] = false, ["strategy"] = plan.Strategy, ["attempts"] = booking.AttemptCount,
             ["duration_ms"] = durationMs, ["tables"] = r.LabelsOf(plan.TableIds), ["moves"] = plan.Moves.Count,
         });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        telemetry.RecordOutcome(Pipeline, "confirmed", started);
-        return true;
+        return "confirmed";
     }
 
     /// <summary>Bounded reassignment: moved bookings keep time and party; only their tables change.</summary>

@@ -111,8 +111,9 @@ public sealed class DurableWorkerTests
         Assert.Equal(2, row["attempt_count"]);
         Assert.Equal(0, await api.Db.CountAsync("SELECT count(*) FROM booking_table_assignments"));
 
-        // Two runs (inline, then the worker), each contended; one retry in between; then manual review.
-        Assert.Equal(2, await api.Db.CountAsync("""
+        // The inline attempt meets the held lock before claiming (admitted only, not a run); then two
+        // worker runs, each contended, one retry in between; then manual review: three contentions.
+        Assert.Equal(3, await api.Db.CountAsync("""
             SELECT count(*) FROM observability_events
             WHERE booking_id = $1 AND event_type = 'coordinator.lock_contention' AND context->>'reason' = 'lock_wait_exceeded'
             """, booking.Id));
