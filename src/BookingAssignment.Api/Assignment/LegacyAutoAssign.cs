@@ -27,7 +27,6 @@ public sealed class LegacyAutoAssign(
     [FromKeyedServices(PipelineSelector.Legacy)] IAssignmentPlanner planner)
 {
     public const string Pipeline = "legacy";
-    private readonly CapacityCheck _capacity = new();
 
     public async Task<SubmitOutcome> SubmitAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
     {
@@ -54,19 +53,15 @@ public sealed class LegacyAutoAssign(
     {
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(draft.StartsAt), ct);
         // Admission counts bookings a host could still re-seat as movable (same rule as V3), so a
         // party that only fragmentation keeps out is admitted and left for manual review, not refused.
-        var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt),
-            movableFrom: now.AddMinutes(plannerOptions.Value.FreezeMinutes), excludeBookingId: null, ct);
-        var request = new PlanRequest(draft.PartySize, r.Rules.HeldWindow(draft.StartsAt, draft.PartySize), draft.ZonePreference);
-
-        var capacity = _capacity.Check(r.Floor, schedule, request);
-        if (!capacity.Ok)
+        var (schedule, rejectReason) = await admission.LockAndCheckAsync(db, r, draft, now.AddMinutes(plannerOptions.Value.FreezeMinutes), ct);
+        if (rejectReason is not null)
         {
             await tx.RollbackAsync(ct);
-            return await admission.RejectAsync(r, draft, Pipeline, capacity.Reason!, schedule, now, ct);
+            return await admission.RejectAsync(r, draft, Pipeline, rejectReason, schedule, now, ct);
         }
+        var request = new PlanRequest(draft.PartySize, r.Rules.HeldWindow(draft.StartsAt, draft.PartySize), draft.ZonePreference);
 
         var booking = admission.Create(db, draft, r, Pipeline, now);
 

@@ -37,7 +37,6 @@ public sealed partial class V3Pipeline(
     ILogger<V3Pipeline> logger)
 {
     public const string Pipeline = PipelineSelector.V3;
-    private readonly CapacityCheck _capacity = new();
     private readonly Random _jitter = new();
     private CoordinatorOptions Options => coordinatorOptions.Value;
 
@@ -52,14 +51,11 @@ public sealed partial class V3Pipeline(
             {
                 var now = time.GetUtcNow();
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(draft.StartsAt), ct);
-                var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), MovableFrom(now), null, ct);
-                var request = new PlanRequest(draft.PartySize, r.Rules.HeldWindow(draft.StartsAt, draft.PartySize), draft.ZonePreference);
-                var capacity = _capacity.Check(r.Floor, schedule, request);
-                if (!capacity.Ok)
+                var (schedule, rejectReason) = await admission.LockAndCheckAsync(db, r, draft, MovableFrom(now), ct);
+                if (rejectReason is not null)
                 {
                     await tx.RollbackAsync(ct);
-                    return await admission.RejectAsync(r, draft, Pipeline, capacity.Reason!, schedule, now, ct);
+                    return await admission.RejectAsync(r, draft, Pipeline, rejectReason, schedule, now, ct);
                 }
                 var booking = admission.Create(db, draft, r, Pipeline, now);
                 // The inline run owns it for the budget; after that the worker may take it.
@@ -131,14 +127,11 @@ public sealed partial class V3Pipeline(
             {
                 var now = time.GetUtcNow();
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
-                await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(draft.StartsAt), ct);
-                var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), MovableFrom(now), null, ct);
-                var capacity = _capacity.Check(r.Floor, schedule,
-                    new PlanRequest(draft.PartySize, r.Rules.HeldWindow(draft.StartsAt, draft.PartySize), draft.ZonePreference));
-                if (!capacity.Ok)
+                var (schedule, rejectReason) = await admission.LockAndCheckAsync(db, r, draft, MovableFrom(now), ct);
+                if (rejectReason is not null)
                 {
                     await tx.RollbackAsync(ct);
-                    return await admission.RejectAsync(r, draft, Pipeline, capacity.Reason!, schedule, now, ct);
+                    return await admission.RejectAsync(r, draft, Pipeline, rejectReason, schedule, now, ct);
                 }
                 var booking = admission.Create(db, draft, r, Pipeline, now);
                 transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
