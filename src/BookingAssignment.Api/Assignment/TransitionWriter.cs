@@ -1,8 +1,6 @@
 using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Core.StateMachine;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace BookingAssignment.Api.Assignment;
 
@@ -11,27 +9,10 @@ namespace BookingAssignment.Api.Assignment;
 /// <c>assignment_state_version</c>, and a history row and an <c>assignment.state_machine</c>
 /// event are staged on the same context. The caller's SaveChanges issues
 /// <c>UPDATE … WHERE id = @id AND assignment_state_version = @v</c> (EF concurrency token), so a
-/// lost race throws <see cref="Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException"/> and nothing is recorded.
+/// lost race throws (see <see cref="DbErrors.IsLostRace"/>) and nothing is recorded.
 /// </summary>
 public sealed class TransitionWriter(EventRecorder events, TimeProvider time)
 {
-    /// <summary>UNIQUE (booking_id, version) of booking_assignment_state_history.</summary>
-    public const string HistoryVersionKey = "booking_assignment_state_history_booking_id_version_key";
-
-    /// <summary>
-    /// The save lost an optimistic race: the versioned UPDATE matched no row, or — because EF sends
-    /// the history INSERT in the same batch, and the winner already holds that version — the
-    /// history's unique (booking_id, version) key refused the loser's row first (23505). Either way
-    /// nothing was recorded, and the caller reloads and re-decides; it is not an error.
-    /// </summary>
-    public static bool IsLostRace(Exception ex)
-    {
-        if (ex is DbUpdateConcurrencyException) return true;
-        for (var e = ex; e is not null; e = e.InnerException)
-            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: HistoryVersionKey }) return true;
-        return false;
-    }
-
     public Transition Apply(BookingDb db, Booking booking, Func<AssignmentStateMachine, Transition> fire, string runTrigger,
         string? reason = null, string actor = "system")
     {

@@ -40,37 +40,50 @@ public sealed partial class V3Pipeline(
     private readonly Random _jitter = new();
     private CoordinatorOptions Options => coordinatorOptions.Value;
 
-    /// <summary>Admission: capacity check and the booking row, both under the advisory lock.</summary>
+    /// <summary>Admission only: capacity check and the booking row (→ assignment_pending), under the advisory lock; the worker assigns.</summary>
     public async Task<SubmitOutcome> AdmitAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
             try
             {
-                var now = time.GetUtcNow();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                var (schedule, rejectReason) = await admission.LockAndCheckAsync(db, r, draft, MovableFrom(now), ct);
-                if (rejectReason is not null)
-                {
-                    await tx.RollbackAsync(ct);
-                    return await admission.RejectAsync(r, draft, Pipeline, rejectReason, schedule, now, ct);
-                }
-                var booking = admission.Create(db, draft, r, Pipeline, now);
-                // The inline run owns it for the budget; after that the worker may take it.
-                booking.NextAttemptAt = now.AddMilliseconds(bookingOptions.Value.InlineBudgetMs + 1000);
-                transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
-                transitions.Apply(db, booking, m => m.Enqueue(), "inline");
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-                return new SubmitOutcome.Admitted(booking.Id, Terminal: false);
+                return await AdmitOnceAsync(r, draft, assign: null, ct);
             }
             catch (Exception ex) when (DbErrors.IsConflict(ex) && attempt < 3)
             {
                 // Serialization hiccup: admission is all-or-nothing, so simply try again.
             }
         }
+    }
+
+    /// <summary>
+    /// One admission transaction: advisory lock, capacity check (409 outcome, nothing written),
+    /// booking row and created → capacity_verified → assignment_pending. With <paramref name="assign"/>
+    /// the booking is assigned in the same transaction (it returns the outcome for the metrics);
+    /// without it the booking is left for the worker.
+    /// </summary>
+    private async Task<SubmitOutcome> AdmitOnceAsync(RestaurantModel r, BookingDraft draft,
+        Func<BookingDb, Booking, IReadOnlyList<Occupancy>, DateTimeOffset, Task<string>>? assign, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var now = time.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var (schedule, rejectReason) = await admission.LockAndCheckAsync(db, r, draft, MovableFrom(now), ct);
+        if (rejectReason is not null)
+        {
+            await tx.RollbackAsync(ct);
+            return await admission.RejectAsync(r, draft, Pipeline, rejectReason, schedule, now, ct);
+        }
+        var booking = admission.Create(db, draft, r, Pipeline, now);
+        transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
+        transitions.Apply(db, booking, m => m.Enqueue(), "inline");
+        // Admit-only: the inline caller owns it for the budget; after that the worker may take it.
+        if (assign is null) booking.NextAttemptAt = now.AddMilliseconds(bookingOptions.Value.InlineBudgetMs + 1000);
+        var outcome = assign is null ? null : await assign(db, booking, schedule, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new SubmitOutcome.Admitted(booking.Id, Terminal: outcome is not null);
     }
 
     /// <summary>
@@ -121,36 +134,25 @@ public sealed partial class V3Pipeline(
 
         for (var attempt = 1; attempt <= Options.ReplansPerRun; attempt++)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+            string? outcome = null;
             try
             {
-                var now = time.GetUtcNow();
-                await using var tx = await db.Database.BeginTransactionAsync(ct);
-                var (schedule, rejectReason) = await admission.LockAndCheckAsync(db, r, draft, MovableFrom(now), ct);
-                if (rejectReason is not null)
+                var admitted = await AdmitOnceAsync(r, draft, async (db, booking, schedule, now) =>
                 {
-                    await tx.RollbackAsync(ct);
-                    return await admission.RejectAsync(r, draft, Pipeline, rejectReason, schedule, now, ct);
-                }
-                var booking = admission.Create(db, draft, r, Pipeline, now);
-                transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
-                transitions.Apply(db, booking, m => m.Enqueue(), "inline");
-                events.Add(db, EventSources.Coordinator, "coordinator.start", r.Id, booking.Id, new Dictionary<string, object?>
-                {
-                    ["trigger"] = "inline", ["shadow"] = false, ["attempt"] = 1,
-                });
-                transitions.Apply(db, booking, m => m.StartAssignment(), "inline");
-                booking.AttemptCount = 1;
-                events.Add(db, EventSources.Coordinator, lockEvent, r.Id, booking.Id, lockContext,
-                    lease.Mode == LockMode.Redis ? Severity.Info : Severity.Warning);
-                var outcome = await PlanIntoAsync(db, r, booking, schedule, "inline", started, now, ct);
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-                telemetry.RecordOutcome(Pipeline, outcome, started);
-                return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
+                    events.Add(db, EventSources.Coordinator, "coordinator.start", r.Id, booking.Id, new Dictionary<string, object?>
+                    {
+                        ["trigger"] = "inline", ["shadow"] = false, ["attempt"] = 1,
+                    });
+                    transitions.Apply(db, booking, m => m.StartAssignment(), "inline");
+                    booking.AttemptCount = 1;
+                    events.Add(db, EventSources.Coordinator, lockEvent, r.Id, booking.Id, lockContext,
+                        lease.Mode == LockMode.Redis ? Severity.Info : Severity.Warning);
+                    return outcome = await PlanIntoAsync(db, r, booking, schedule, "inline", started, now, ct);
+                }, ct);
+                if (admitted is SubmitOutcome.Admitted && outcome is not null) telemetry.RecordOutcome(Pipeline, outcome, started); // committed
+                return admitted;
             }
-            catch (Exception ex) when (DbErrors.IsConflict(ex) || TransitionWriter.IsLostRace(ex))
+            catch (Exception ex) when (DbErrors.IsConflict(ex))
             {
                 // A race lost to a writer outside our locks (e.g. an operator): nothing was written; try again.
             }
@@ -218,7 +220,7 @@ public sealed partial class V3Pipeline(
                     var terminal = await PlanAndCommitAsync(restaurant, bookingId, version, runTrigger, started, (lockEvent, lockContext), ct);
                     return terminal ?? await IsTerminalAsync(bookingId, ct);
                 }
-                catch (Exception ex) when (DbErrors.IsConflict(ex) || TransitionWriter.IsLostRace(ex))
+                catch (Exception ex) when (DbErrors.IsConflict(ex))
                 {
                     // Exclusion conflict or lost race: a business outcome. Re-plan on fresh data.
                 }
@@ -291,7 +293,7 @@ public sealed partial class V3Pipeline(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (Exception ex) when (TransitionWriter.IsLostRace(ex))
+        catch (Exception ex) when (DbErrors.IsLostRace(ex))
         {
             return null; // lost the race to another run: it owns the booking now
         }
@@ -445,7 +447,7 @@ public sealed partial class V3Pipeline(
             }, Severity.Warning);
         }
         try { await db.SaveChangesAsync(ct); }
-        catch (Exception ex) when (TransitionWriter.IsLostRace(ex)) { /* someone else moved it on: their decision stands */ }
+        catch (Exception ex) when (DbErrors.IsLostRace(ex)) { /* someone else moved it on: their decision stands */ }
     }
 
     /// <summary>The hard ceiling: non-terminal for too long → manual_review (the worker calls this).</summary>
@@ -464,7 +466,7 @@ public sealed partial class V3Pipeline(
             ["trigger"] = "worker", ["shadow"] = false, ["reason"] = why, ["attempts"] = booking.AttemptCount,
         }, Severity.Warning);
         try { await db.SaveChangesAsync(ct); }
-        catch (Exception ex) when (TransitionWriter.IsLostRace(ex)) { }
+        catch (Exception ex) when (DbErrors.IsLostRace(ex)) { }
     }
 
     private async Task<bool> IsTerminalAsync(Guid bookingId, CancellationToken ct)

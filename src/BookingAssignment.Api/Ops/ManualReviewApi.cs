@@ -154,7 +154,7 @@ public static class ManualReviewApi
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
-        catch (Exception ex) when (DbErrors.IsExclusionViolation(ex) || TransitionWriter.IsLostRace(ex))
+        catch (Exception ex) when (DbErrors.IsExclusionViolation(ex) || DbErrors.IsLostRace(ex))
         {
             return Problems.Status(StatusCodes.Status409Conflict, "Tables not free",
                 $"{string.Join(", ", r.LabelsOf(tableIds))} are held by another booking at that time; nothing was changed.", "tables_taken");

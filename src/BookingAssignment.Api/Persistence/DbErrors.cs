@@ -14,7 +14,24 @@ public static class DbErrors
 
     /// <summary>A race lost to another writer: retry or re-plan, never a 500.</summary>
     public static bool IsConflict(Exception ex) =>
-        SqlState(ex) is ExclusionViolation or SerializationFailure or DeadlockDetected || ex is DbUpdateConcurrencyException;
+        SqlState(ex) is ExclusionViolation or SerializationFailure or DeadlockDetected || IsLostRace(ex);
+
+    /// <summary>UNIQUE (booking_id, version) of booking_assignment_state_history.</summary>
+    public const string HistoryVersionKey = "booking_assignment_state_history_booking_id_version_key";
+
+    /// <summary>
+    /// An optimistic save lost to another writer: the versioned UPDATE matched no row, or — because
+    /// EF sends the history INSERT in the same batch and the winner already holds that version — the
+    /// history's unique (booking_id, version) key refused the loser's row first (23505). Either way
+    /// nothing was recorded; the caller reloads and re-decides.
+    /// </summary>
+    public static bool IsLostRace(Exception ex)
+    {
+        if (ex is DbUpdateConcurrencyException) return true;
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: UniqueViolation, ConstraintName: HistoryVersionKey }) return true;
+        return false;
+    }
 
     public static bool IsExclusionViolation(Exception ex) => SqlState(ex) == ExclusionViolation;
 

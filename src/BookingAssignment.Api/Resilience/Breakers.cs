@@ -59,7 +59,7 @@ public static class Breakers
     }
 
     /// <summary>Lost races and exclusion conflicts are outcomes, not faults.</summary>
-    public static bool IsBusinessOutcome(Exception ex) => DbErrors.IsConflict(ex) || Assignment.TransitionWriter.IsLostRace(ex);
+    public static bool IsBusinessOutcome(Exception ex) => DbErrors.IsConflict(ex);
 }
 
 /// <summary>Current state of each breaker, for /ops/pipeline, metrics and routing decisions.</summary>
