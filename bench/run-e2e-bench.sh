@@ -21,6 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+mkdir -p "$BA_ROOT/.data"
 ba_lock "$BA_ROOT/.data/bench.lock" "bench/run-e2e-bench.sh"
 ba_ensure_pg_binaries
 ba_ensure_redis_binaries
