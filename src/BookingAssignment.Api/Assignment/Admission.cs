@@ -1,21 +1,73 @@
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Configuration;
+using BookingAssignment.Api.Locking;
 using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Observability.Events;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Restaurants;
 using BookingAssignment.Core.Planning;
+using BookingAssignment.Core.StateMachine;
 using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Assignment;
 
+/// <summary>What admission decided for a new booking, inside the caller's transaction.</summary>
+internal abstract record AdmissionResult
+{
+    /// <summary>The capacity check failed; nothing was staged. <paramref name="Schedule"/> feeds the alternatives.</summary>
+    public sealed record Rejected(string Reason, IReadOnlyList<Occupancy> Schedule) : AdmissionResult;
+
+    /// <summary>The booking row and its <c>booking.created</c> event are staged (V3: walked to assignment_pending).</summary>
+    public sealed record Admitted(Booking Booking) : AdmissionResult;
+}
+
 /// <summary>
 /// Admission, shared by both pipelines and run inside the caller's transaction: the advisory lock
-/// and capacity check, the new booking row with its <c>booking.created</c> event, or the 409
-/// outcome with alternatives and its <c>booking.rejected</c> event.
+/// and the day's schedule, the capacity check, the new booking row with its <c>booking.created</c>
+/// event — or the 409 outcome with alternatives and its <c>booking.rejected</c> event.
 /// </summary>
-public sealed class Admission(EventRecorder events, Telemetry telemetry, IOptions<BookingOptions> options)
+internal sealed class Admission(
+    EventRecorder events,
+    TransitionWriter transitions,
+    Telemetry telemetry,
+    IOptions<BookingOptions> options,
+    IOptions<PlannerOptions> plannerOptions)
 {
     private readonly CapacityCheck _capacity = new();
+
+    /// <summary>The advisory lock for the restaurant's service date, then that day's schedule.</summary>
+    public static async Task<IReadOnlyList<Occupancy>> LockDayAsync(BookingDb db, RestaurantModel r, DateTimeOffset startsAt,
+        DateTimeOffset? movableFrom, Guid? excludeBookingId, CancellationToken ct)
+    {
+        await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(startsAt), ct);
+        return await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, startsAt), movableFrom, excludeBookingId, ct);
+    }
+
+    /// <summary>
+    /// Bookings starting after this instant (not pinned, not seated) count as movable. Legacy's check
+    /// uses the same rule, so a party only fragmentation keeps out is admitted, not refused; V3 without
+    /// reassignment (MaxMoves 0) moves nothing.
+    /// </summary>
+    public DateTimeOffset? MovableFrom(string pipeline, DateTimeOffset now) =>
+        pipeline == PipelineSelector.V3 && plannerOptions.Value.MaxMoves == 0 ? null : now.AddMinutes(plannerOptions.Value.FreezeMinutes);
+
+    /// <summary>An admitted-only V3 booking: due for the worker after <paramref name="dueIn"/> (default: once the inline budget has passed).</summary>
+    public void LeaveToWorker(Booking booking, DateTimeOffset now, TimeSpan? dueIn) =>
+        booking.NextAttemptAt = now + (dueIn ?? TimeSpan.FromMilliseconds(options.Value.InlineBudgetMs + 1000));
+
+    /// <summary>Capacity check against <paramref name="schedule"/>; on success the booking is staged on <paramref name="db"/>.</summary>
+    public AdmissionResult Admit(BookingDb db, RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, DateTimeOffset now)
+    {
+        var capacity = _capacity.Check(r.Floor, schedule, new PlanRequest(d.PartySize, r.Rules.HeldWindow(d.StartsAt, d.PartySize), d.ZonePreference));
+        if (!capacity.Ok) return new AdmissionResult.Rejected(capacity.Reason!, schedule);
+        var booking = Create(db, d, r, pipeline, now);
+        if (pipeline == PipelineSelector.V3)
+        {
+            transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
+            transitions.Apply(db, booking, m => m.Enqueue(), "inline");
+        }
+        return new AdmissionResult.Admitted(booking);
+    }
 
     /// <summary>Adds the booking (state <c>created</c>) and its creation event to <paramref name="db"/>.</summary>
     public Booking Create(BookingDb db, BookingDraft d, RestaurantModel r, string pipeline, DateTimeOffset now)
@@ -29,7 +81,7 @@ public sealed class Admission(EventRecorder events, Telemetry telemetry, IOption
             StartAt = d.StartsAt.ToUniversalTime(),
             EndAt = r.Rules.EndOf(d.StartsAt, d.PartySize).ToUniversalTime(),
             Status = BookingStatus.Pending,
-            AssignmentState = AssignmentStates.Created,
+            AssignmentState = AssignmentState.Created,
             AssignmentPipeline = pipeline,
             ZonePreference = d.ZonePreference,
             CustomerName = d.CustomerName.Trim(),
@@ -40,38 +92,18 @@ public sealed class Admission(EventRecorder events, Telemetry telemetry, IOption
             UpdatedAt = now,
         };
         db.Bookings.Add(booking);
-        events.Add(db, EventSources.Bookings, "booking.created", r.Id, booking.Id, new Dictionary<string, object?>
-        {
-            ["pipeline"] = pipeline, ["party_size"] = d.PartySize, ["start_at"] = booking.StartAt,
-        });
+        events.Add(db, BookingEvents.Created(pipeline, d.PartySize, booking.StartAt), r.Id, booking.Id);
         return booking;
     }
 
-    /// <summary>
-    /// The admission critical section, inside the caller's transaction: the advisory lock for the
-    /// restaurant's service date, that day's schedule, and the capacity check. Reject reason null = admit.
-    /// </summary>
-    public async Task<(IReadOnlyList<Occupancy> Schedule, string? RejectReason)> LockAndCheckAsync(BookingDb db, RestaurantModel r,
-        BookingDraft d, DateTimeOffset? movableFrom, CancellationToken ct)
-    {
-        await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(d.StartsAt), ct);
-        var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, d.StartsAt), movableFrom, excludeBookingId: null, ct);
-        var capacity = _capacity.Check(r.Floor, schedule, new PlanRequest(d.PartySize, r.Rules.HeldWindow(d.StartsAt, d.PartySize), d.ZonePreference));
-        return (schedule, capacity.Ok ? null : capacity.Reason);
-    }
-
     /// <summary>The capacity check failed: nothing is persisted but the rejection event (for demand analytics).</summary>
-    public async Task<SubmitOutcome.Rejected> RejectAsync(RestaurantModel r, BookingDraft d, string pipeline, string reason,
-        IReadOnlyList<Occupancy> daySchedule, DateTimeOffset now, CancellationToken ct)
+    public async Task<SubmitOutcome.Rejected> RejectAsync(RestaurantModel r, BookingDraft d, string pipeline, AdmissionResult.Rejected rejected,
+        DateTimeOffset now, CancellationToken ct)
     {
-        var alternatives = Alternatives(r, daySchedule, d.PartySize, d.StartsAt, now, options.Value.AlternativesCount);
-        await events.WriteAsync(EventSources.Bookings, "booking.rejected", r.Id, null, new Dictionary<string, object?>
-        {
-            ["reason"] = reason, ["party_size"] = d.PartySize, ["start_at"] = d.StartsAt.ToUniversalTime(),
-            ["pipeline"] = pipeline, ["alternatives"] = alternatives.Count,
-        }, Severity.Info, ct);
-        telemetry.Rejections.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        return new SubmitOutcome.Rejected(reason, alternatives);
+        var alternatives = Alternatives(r, rejected.Schedule, d.PartySize, d.StartsAt, now, options.Value.AlternativesCount);
+        await events.WriteAsync(BookingEvents.Rejected(rejected.Reason, d.PartySize, d.StartsAt.ToUniversalTime(), pipeline, alternatives.Count), r.Id, null, ct);
+        telemetry.Rejections.Add(1, new KeyValuePair<string, object?>("reason", rejected.Reason));
+        return new SubmitOutcome.Rejected(rejected.Reason, alternatives);
     }
 
     /// <summary>Nearest start times on the 15-minute grid of the same day that pass the capacity check.</summary>

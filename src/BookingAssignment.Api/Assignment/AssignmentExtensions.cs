@@ -34,12 +34,15 @@ public static class AssignmentExtensions
             new TablePlanner(new TablePlannerOptions { MaxMoves = sp.GetRequiredService<IOptions<PlannerOptions>>().Value.MaxMoves }));
 
         builder.Services.AddBreakers();
+        builder.Services.AddHostedService<BreakerTimeline>();
         builder.Services.AddSingleton<RestaurantLocks>();
         builder.Services.AddSingleton<TransitionWriter>();
         builder.Services.AddSingleton<Admission>();
         builder.Services.AddSingleton<CoordinatorLimiter>();
         builder.Services.AddSingleton<LegacyAutoAssign>();
-        builder.Services.AddSingleton<V3Pipeline>();
+        builder.Services.AddSingleton<PlanWriter>();
+        builder.Services.AddSingleton<RetryScheduler>();
+        builder.Services.AddSingleton<AssignmentRun>();
         builder.Services.AddSingleton<ShadowRunner>();
         builder.Services.AddSingleton<AssignmentCoordinator>();
         builder.Services.AddHostedService<AssignmentWorker>();

@@ -1,4 +1,5 @@
 using BookingAssignment.Api.Persistence;
+using BookingAssignment.Core.StateMachine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,18 +9,21 @@ namespace BookingAssignment.Api.Assignment;
 /// The durable worker: finishes what inline runs could not. Each poll claims due
 /// <c>assignment_pending</c> bookings and <c>assignment_in_progress</c> ones whose lease expired
 /// (the process running them died) with <c>FOR UPDATE SKIP LOCKED</c>, so several instances can
-/// share one database, and runs them through the coordinator. Anything non-terminal past the
-/// deadline goes to manual_review, so no booking stays in limbo.
+/// share one database, and hands them to the coordinator. Anything non-terminal past the deadline
+/// goes to manual_review, so no booking stays in limbo.
 /// </summary>
-public sealed partial class AssignmentWorker(
+internal sealed partial class AssignmentWorker(
     IServiceScopeFactory scopes,
     AssignmentCoordinator coordinator,
-    V3Pipeline v3,
     IOptions<CoordinatorOptions> options,
     TimeProvider time,
     ILogger<AssignmentWorker> logger) : BackgroundService
 {
     private sealed record Due(Guid Id, Guid RestaurantId, bool Expired);
+
+    private static readonly string[] NonTerminal = Enum.GetValues<AssignmentState>().Where(s => !s.IsTerminal()).Select(StateNames.Of).ToArray();
+    private static readonly string Pending = StateNames.Of(AssignmentState.AssignmentPending);
+    private static readonly string InProgress = StateNames.Of(AssignmentState.AssignmentInProgress);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,9 +64,9 @@ public sealed partial class AssignmentWorker(
                 SELECT id, restaurant_id, created_at < {deadline} AS expired
                 FROM bookings
                 WHERE assignment_pipeline = 'v3'
-                  AND assignment_state IN ('created', 'capacity_verified', 'assignment_pending', 'assignment_in_progress', 'assigned')
-                  AND (   (assignment_state = 'assignment_pending' AND COALESCE(next_attempt_at, '-infinity') <= {now})
-                       OR (assignment_state = 'assignment_in_progress' AND COALESCE(lease_expires_at, '-infinity') <= {now})
+                  AND assignment_state = ANY({NonTerminal})
+                  AND (   (assignment_state = {Pending} AND COALESCE(next_attempt_at, '-infinity') <= {now})
+                       OR (assignment_state = {InProgress} AND COALESCE(lease_expires_at, '-infinity') <= {now})
                        OR created_at < {deadline})
                 ORDER BY next_attempt_at NULLS FIRST, created_at
                 LIMIT {o.WorkerBatchSize}
@@ -71,14 +75,14 @@ public sealed partial class AssignmentWorker(
             if (due.Count == 0) return 0;
             // Claim the pending ones for a lease so other instances skip them while we run.
             var ids = due.Select(d => d.Id).ToArray();
-            await db.Bookings.Where(b => ids.Contains(b.Id) && b.AssignmentState == AssignmentStates.Pending)
+            await db.Bookings.Where(b => ids.Contains(b.Id) && b.AssignmentState == AssignmentState.AssignmentPending)
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.NextAttemptAt, claimUntil), ct);
             await tx.CommitAsync(ct);
         }
 
         await Task.WhenAll(due.Select(d => d.Expired
-            ? v3.ExpireAsync(d.Id, ct)
-            : coordinator.RunAsync(d.RestaurantId, d.Id, "worker")));
+            ? coordinator.ExpireAsync(d.Id, ct)
+            : coordinator.RunAsync(d.RestaurantId, d.Id, "worker", ct)));
         return due.Count;
     }
 

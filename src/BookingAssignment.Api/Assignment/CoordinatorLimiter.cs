@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using BookingAssignment.Api.Observability;
 using System.Threading.RateLimiting;
 using BookingAssignment.Api.Configuration;
 using Microsoft.Extensions.Options;
@@ -10,15 +12,17 @@ namespace BookingAssignment.Api.Assignment;
 /// queue behind them (System.Threading.RateLimiting). Also counts runs in flight, and remembers
 /// the highest count seen per restaurant, so tests and metrics can check the limit holds.
 /// </summary>
-public sealed class CoordinatorLimiter : IDisposable
+internal sealed class CoordinatorLimiter : IDisposable
 {
     private readonly PartitionedRateLimiter<Guid> _limiter;
     private readonly ConcurrentDictionary<Guid, int> _inFlight = new();
     private readonly ConcurrentDictionary<Guid, int> _maxInFlight = new();
     private int _queued;
 
-    public CoordinatorLimiter(PipelineFlags flags, IOptions<CoordinatorOptions> options)
+    public CoordinatorLimiter(PipelineFlags flags, IOptions<CoordinatorOptions> options, Telemetry telemetry)
     {
+        telemetry.Observe("booking.coordinator.queue_depth", () => new Measurement<int>(Queued), "Runs waiting behind MAX_PARALLEL");
+        telemetry.Observe("booking.coordinator.in_flight", () => new Measurement<int>(TotalInFlight), "Coordinator runs in flight");
         MaxParallel = flags.MaxParallel;
         var queue = options.Value.QueueLimit;
         _limiter = PartitionedRateLimiter.Create<Guid, Guid>(restaurantId => RateLimitPartition.GetConcurrencyLimiter(restaurantId,

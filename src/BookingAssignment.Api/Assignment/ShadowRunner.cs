@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Observability.Events;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Restaurants;
 using BookingAssignment.Core.Planning;
@@ -17,7 +18,7 @@ namespace BookingAssignment.Api.Assignment;
 /// it is skipped and counted), runs after the live answer is decided, and swallows its own
 /// failures, so it can neither change nor delay the live response.
 /// </summary>
-public sealed partial class ShadowRunner(
+internal sealed partial class ShadowRunner(
     IServiceScopeFactory scopes,
     EventRecorder events,
     IServiceProvider services,
@@ -101,27 +102,13 @@ public sealed partial class ShadowRunner(
 
         var controlOutcome = booking.AssignmentState switch
         {
-            AssignmentStates.Confirmed => "confirmed",
-            AssignmentStates.ManualReview => "manual_review",
-            AssignmentStates.Failed => "failed",
+            AssignmentState.Confirmed or AssignmentState.ManualReview or AssignmentState.Failed => StateNames.Of(booking.AssignmentState),
             _ => "pending",
         };
-        var comparison = new Dictionary<string, object?>
-        {
-            ["control_pipeline"] = booking.AssignmentPipeline,
-            ["candidate_pipeline"] = candidate,
-            ["control_outcome"] = controlOutcome,
-            ["candidate_outcome"] = candidateOutcome,
-            ["agree"] = controlOutcome == candidateOutcome,
-            ["same_tables"] = plan is not null && controlTables.Order().SequenceEqual(plan.TableIds.Order()),
-            ["control_tables"] = r.LabelsOf(controlTables),
-            ["candidate_tables"] = plan is null ? Array.Empty<string>() : r.LabelsOf(plan.TableIds),
-            ["candidate_duration_ms"] = durationMs,
-            ["shadow"] = true,
-            ["reason"] = failure,
-        };
-        events.Add(eventsDb, EventSources.Shadow, "shadow.comparison", booking.RestaurantId, booking.Id, comparison,
-            failure is null ? Severity.Info : Severity.Warning);
+        var comparison = ShadowEvents.Comparison(booking.AssignmentPipeline, candidate, controlOutcome, candidateOutcome,
+            sameTables: plan is not null && controlTables.Order().SequenceEqual(plan.TableIds.Order()),
+            r.LabelsOf(controlTables), plan is null ? [] : r.LabelsOf(plan.TableIds), durationMs, failure);
+        events.Add(eventsDb, comparison, booking.RestaurantId, booking.Id);
         await eventsDb.SaveChangesAsync(CancellationToken.None);
     }
 
@@ -129,14 +116,10 @@ public sealed partial class ShadowRunner(
     {
         var machine = AssignmentStateMachine.InMemory(AssignmentState.Created);
         var version = 0;
-        void Step(Func<AssignmentStateMachine, Transition> fire, string? reason = null)
-        {
-            var t = fire(machine);
-            events.Add(db, EventSources.StateMachine, "booking.assignment_state_transition", booking.RestaurantId, booking.Id,
-                TransitionWriter.Context(t, ++version, "shadow", reason, PipelineSelector.V3, shadow: true));
-        }
-        var shadowContext = new Dictionary<string, object?> { ["trigger"] = "shadow", ["shadow"] = true };
-        events.Add(db, EventSources.Coordinator, "coordinator.start", booking.RestaurantId, booking.Id, shadowContext);
+        void Add(AppEvent e) => events.Add(db, e, booking.RestaurantId, booking.Id);
+        void Step(Func<AssignmentStateMachine, Transition> fire, string? reason = null) =>
+            Add(StateMachineEvents.Transition(fire(machine), ++version, "shadow", reason, PipelineSelector.V3, shadow: true));
+        Add(CoordinatorEvents.Start("shadow", attempt: 1, shadow: true));
         Step(m => m.VerifyCapacity());
         Step(m => m.Enqueue());
         Step(m => m.StartAssignment());
@@ -144,34 +127,20 @@ public sealed partial class ShadowRunner(
         {
             Step(m => m.CommitPlan());
             Step(m => m.Confirm());
-            events.Add(db, EventSources.Coordinator, "coordinator.confirmed", booking.RestaurantId, booking.Id, new Dictionary<string, object?>
-            {
-                ["trigger"] = "shadow", ["shadow"] = true, ["strategy"] = plan.Strategy, ["attempts"] = 1, ["duration_ms"] = durationMs,
-            });
+            Add(CoordinatorEvents.Confirmed("shadow", plan.Strategy, attempts: 1, durationMs, shadow: true));
+            return;
         }
-        else
-        {
-            var reason = failure is null ? "no_table_combination_free" : outcome;
-            Step(m => m.SendToManualReview(), reason);
-            events.Add(db, EventSources.Coordinator, failure is null ? "coordinator.manual_review" : "coordinator.error", booking.RestaurantId, booking.Id,
-                new Dictionary<string, object?> { ["trigger"] = "shadow", ["shadow"] = true, ["reason"] = failure ?? reason },
-                failure is null ? Severity.Warning : Severity.Error);
-        }
+        var reason = failure is null ? "no_table_combination_free" : outcome;
+        Step(m => m.SendToManualReview(), reason);
+        Add(failure is null ? CoordinatorEvents.ManualReview("shadow", reason, attempts: 1, shadow: true) : CoordinatorEvents.ShadowError(failure));
     }
 
     private void AddLegacyWalk(BookingDb db, Booking booking, TablePlan? plan, string outcome, string? failure, long durationMs)
     {
-        events.Add(db, EventSources.AutoAssign, "auto_assign.attempt", booking.RestaurantId, booking.Id, new Dictionary<string, object?>
-        {
-            ["attempt"] = 1, ["result"] = plan is null ? outcome : "assigned", ["shadow"] = true,
-            ["reason"] = plan is null ? failure ?? "no_table_combination_free" : null,
-        });
-        events.Add(db, EventSources.AutoAssign, "auto_assign.summary", booking.RestaurantId, booking.Id, new Dictionary<string, object?>
-        {
-            ["result"] = plan is not null ? "succeeded" : failure is null ? "exhausted" : "error",
-            ["attemptsUsed"] = 1, ["totalDurationMs"] = durationMs, ["shadow"] = true,
-            ["reason"] = plan is null ? failure ?? "no_table_combination_free" : null,
-        });
+        var reason = plan is null ? failure ?? "no_table_combination_free" : null;
+        events.Add(db, AutoAssignEvents.Attempt(1, plan is null ? outcome : "assigned", tables: null, reason, shadow: true), booking.RestaurantId, booking.Id);
+        events.Add(db, AutoAssignEvents.Summary(plan is not null ? "succeeded" : failure is null ? "exhausted" : "error", 1, durationMs, reason, shadow: true),
+            booking.RestaurantId, booking.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "dry run of {Candidate} skipped for booking {BookingId}: all shadow slots busy")]

@@ -1,4 +1,5 @@
 using BookingAssignment.Api.Observability;
+using BookingAssignment.Api.Observability.Events;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Core.StateMachine;
 
@@ -11,12 +12,12 @@ namespace BookingAssignment.Api.Assignment;
 /// <c>UPDATE … WHERE id = @id AND assignment_state_version = @v</c> (EF concurrency token), so a
 /// lost race throws (see <see cref="DbErrors.IsLostRace"/>) and nothing is recorded.
 /// </summary>
-public sealed class TransitionWriter(EventRecorder events, TimeProvider time)
+internal sealed class TransitionWriter(EventRecorder events, TimeProvider time)
 {
     public Transition Apply(BookingDb db, Booking booking, Func<AssignmentStateMachine, Transition> fire, string runTrigger,
         string? reason = null, string actor = "system")
     {
-        var machine = new AssignmentStateMachine(() => StateNames.Parse(booking.AssignmentState), s => booking.AssignmentState = StateNames.Of(s));
+        var machine = new AssignmentStateMachine(() => booking.AssignmentState, s => booking.AssignmentState = s);
         var t = fire(machine);
         var now = time.GetUtcNow();
         booking.AssignmentStateVersion += 1;
@@ -27,21 +28,8 @@ public sealed class TransitionWriter(EventRecorder events, TimeProvider time)
             BookingId = booking.Id, FromState = StateNames.Of(t.From), ToState = StateNames.Of(t.To), Version = booking.AssignmentStateVersion,
             Trigger = StateNames.Of(t.Trigger), Reason = reason, Pipeline = booking.AssignmentPipeline, Actor = actor, CreatedAt = now,
         });
-        events.Add(db, EventSources.StateMachine, "booking.assignment_state_transition", booking.RestaurantId, booking.Id,
-            Context(t, booking.AssignmentStateVersion, runTrigger, reason, booking.AssignmentPipeline, shadow: false),
-            t.To is AssignmentState.ManualReview or AssignmentState.Failed ? Severity.Warning : Severity.Info);
+        events.Add(db, StateMachineEvents.Transition(t, booking.AssignmentStateVersion, runTrigger, reason, booking.AssignmentPipeline, shadow: false),
+            booking.RestaurantId, booking.Id);
         return t;
     }
-
-    public static Dictionary<string, object?> Context(Transition t, int version, string runTrigger, string? reason, string pipeline, bool shadow) => new()
-    {
-        ["from"] = StateNames.Of(t.From),
-        ["to"] = StateNames.Of(t.To),
-        ["version"] = version,
-        ["trigger"] = StateNames.Of(t.Trigger),
-        ["run_trigger"] = runTrigger,
-        ["reason"] = reason,
-        ["pipeline"] = pipeline,
-        ["shadow"] = shadow,
-    };
 }

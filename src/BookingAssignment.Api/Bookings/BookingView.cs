@@ -1,4 +1,5 @@
 using BookingAssignment.Api.Persistence;
+using BookingAssignment.Core.StateMachine;
 using BookingAssignment.Api.Restaurants;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +22,7 @@ public static class BookingView
     public static BookingResponse From(Booking b, RestaurantModel r, IEnumerable<Guid> tableIds) => new(
         b.Id, b.Reference, b.RestaurantId, b.PartySize,
         r.Rules.ToLocal(b.StartAt), r.Rules.ToLocal(b.EndAt),
-        b.Status, b.AssignmentState, b.AssignmentPipeline,
+        b.Status, StateNames.Of(b.AssignmentState), b.AssignmentPipeline,
         r.LabelsOf(tableIds),
         b.CreatedAt, b.AssignmentReason,
         new CustomerDto(b.CustomerName, b.CustomerEmail, b.CustomerPhone), b.Notes);

@@ -5,6 +5,8 @@ using BookingAssignment.Api.Http;
 using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Restaurants;
+using BookingAssignment.Api.Observability.Events;
+using BookingAssignment.Core.StateMachine;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -141,10 +143,7 @@ public static class BookingsApi
             booking.NextAttemptAt = null;
             var released = await db.Assignments.Where(a => a.BookingId == id && a.ReleasedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReleasedAt, now), ct);
-            events.Add(db, EventSources.Bookings, "booking.cancelled", booking.RestaurantId, id, new Dictionary<string, object?>
-            {
-                ["previous_status"] = previous, ["assignment_state"] = booking.AssignmentState, ["tables_released"] = released,
-            });
+            events.Add(db, BookingEvents.Cancelled(previous, StateNames.Of(booking.AssignmentState), released), booking.RestaurantId, id);
             await db.SaveChangesAsync(ct);
         }
         await tx.CommitAsync(ct);

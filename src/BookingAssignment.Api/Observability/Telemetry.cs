@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using BookingAssignment.Core.Floors;
+using BookingAssignment.Core.Planning;
 
 namespace BookingAssignment.Api.Observability;
 
 /// <summary>The service's own traces and metrics (exported over OTLP when configured).</summary>
-public sealed class Telemetry : IDisposable
+internal sealed class Telemetry : IDisposable
 {
     public const string Name = "BookingAssignment";
     public static readonly ActivitySource Activities = new(Name);
@@ -33,6 +35,15 @@ public sealed class Telemetry : IDisposable
         var tags = new[] { new KeyValuePair<string, object?>("pipeline", pipeline), new KeyValuePair<string, object?>("outcome", outcome) };
         Assignments.Add(1, tags);
         AssignmentDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, tags);
+    }
+
+    /// <summary>Runs a planner and records how long it took.</summary>
+    public TablePlan? Plan(IAssignmentPlanner planner, string pipeline, Floor floor, IReadOnlyList<Occupancy> schedule, PlanRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var plan = planner.Plan(floor, schedule, request);
+        PlannerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("pipeline", pipeline));
+        return plan;
     }
 
     /// <summary>Registers an observable gauge on the service meter (queue depth, breaker state).</summary>

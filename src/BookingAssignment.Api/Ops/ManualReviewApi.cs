@@ -2,10 +2,12 @@ using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Http;
+using BookingAssignment.Api.Locking;
 using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Restaurants;
 using BookingAssignment.Core.Planning;
+using BookingAssignment.Core.StateMachine;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Ops;
@@ -38,7 +40,7 @@ public static class ManualReviewApi
         [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, TimeProvider time, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 100, 1, 500);
-        var query = db.Bookings.AsNoTracking().Where(b => b.AssignmentState == AssignmentStates.ManualReview && b.Status == BookingStatus.Pending);
+        var query = db.Bookings.AsNoTracking().Where(b => b.AssignmentState == AssignmentState.ManualReview && b.Status == BookingStatus.Pending);
         if (restaurantId is { } rid) query = query.Where(b => b.RestaurantId == rid);
         var rows = await query.OrderBy(b => b.StartAt).Take(take).ToListAsync(ct);
         var now = time.GetUtcNow();
@@ -56,8 +58,7 @@ public static class ManualReviewApi
         return Results.Json(new { count = items.Count, items }, JsonBody.Options);
     }
 
-    private static async Task<IResult> AssignAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog, TransitionWriter transitions,
-        EventRecorder events, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AssignAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog, PlanWriter writer, CancellationToken ct)
     {
         var body = await JsonBody.BufferAsync(http.Request, ct);
         var (request, jsonErrors) = await JsonBody.ReadAsync<ManualAssignRequest>(http.Request, body);
@@ -87,68 +88,39 @@ public static class ManualReviewApi
             }
         }
         if (errors.Any) return Problems.Validation(errors.ToDictionary());
-        return await ApplyAsync(db, r, id, indexes.Select(i => r.Floor.Tables[i].Id).ToArray(), pinned: true, "operator", transitions, events, time, ct);
+        return await ApplyAsync(db, r, id, indexes.Select(i => r.Floor.Tables[i].Id).ToArray(), pinned: true, "operator", writer, ct);
     }
 
     /// <summary>Asks the V3 planner again for a manual-review booking and, if it now fits, assigns it.</summary>
-    private static async Task<IResult> RetryAsync(Guid id, BookingDb db, RestaurantCatalog catalog, TransitionWriter transitions, EventRecorder events,
-        [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RetryAsync(Guid id, BookingDb db, RestaurantCatalog catalog, PlanWriter writer,
+        [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, CancellationToken ct)
     {
         var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
         if (booking is null) return Problems.NotFound("id", $"Booking {id} does not exist.");
-        if (booking.AssignmentState != AssignmentStates.ManualReview || booking.Status != BookingStatus.Pending)
-            return Problems.Status(StatusCodes.Status409Conflict, "Not in manual review", $"Booking {id} is {booking.AssignmentState}/{booking.Status}.", "not_in_manual_review");
+        if (booking.AssignmentState != AssignmentState.ManualReview || booking.Status != BookingStatus.Pending)
+            return Problems.Status(StatusCodes.Status409Conflict, "Not in manual review", $"Booking {id} is {StateNames.Of(booking.AssignmentState)}/{booking.Status}.", "not_in_manual_review");
         var r = (await catalog.FindAsync(booking.RestaurantId, ct))!;
         var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, booking.StartAt), movableFrom: null, excludeBookingId: id, ct);
         var plan = planner.Plan(r.Floor, schedule, new PlanRequest(booking.PartySize, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), booking.ZonePreference));
         if (plan is null || plan.Moves.Count > 0)
             return Problems.Status(StatusCodes.Status409Conflict, "Still no placement", "No free tables seat this party at that time without moving other bookings; assign tables by hand.", "no_plan");
-        return await ApplyAsync(db, r, id, plan.TableIds, pinned: false, "operator_retry", transitions, events, time, ct);
+        return await ApplyAsync(db, r, id, plan.TableIds, pinned: false, "operator_retry", writer, ct);
     }
 
     private static async Task<IResult> ApplyAsync(BookingDb db, RestaurantModel r, Guid id, IReadOnlyList<Guid> tableIds, bool pinned, string actor,
-        TransitionWriter transitions, EventRecorder events, TimeProvider time, CancellationToken ct)
+        PlanWriter writer, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var booking = await db.Bookings.SingleAsync(b => b.Id == id, ct);
         await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(booking.StartAt), ct);
         await db.Entry(booking).ReloadAsync(ct);
         if (booking.Status == BookingStatus.Cancelled)
             return Problems.Status(StatusCodes.Status409Conflict, "Booking cancelled", $"Booking {id} is cancelled.", "cancelled");
-        if (!(booking.AssignmentState is AssignmentStates.ManualReview or AssignmentStates.Confirmed))
+        if (!(booking.AssignmentState is AssignmentState.ManualReview or AssignmentState.Confirmed))
             return Problems.Status(StatusCodes.Status409Conflict, "Assignment in progress",
-                $"Booking {id} is {booking.AssignmentState}; wait until the coordinator finishes.", "assignment_in_progress");
+                $"Booking {id} is {StateNames.Of(booking.AssignmentState)}; wait until the coordinator finishes.", "assignment_in_progress");
 
-        var previous = await db.Assignments.Where(a => a.BookingId == id && a.ReleasedAt == null).ToListAsync(ct);
-        foreach (var row in previous) row.ReleasedAt = now;
-        var held = r.Rules.HeldWindow(booking.StartAt, booking.PartySize);
-        foreach (var tableId in tableIds)
-            db.Assignments.Add(new BookingTableAssignment
-            {
-                BookingId = id, TableId = tableId, HeldFrom = held.Start.ToUniversalTime(), HeldUntil = held.End.ToUniversalTime(), AssignedAt = now, AssignedBy = actor,
-            });
-        var fromState = booking.AssignmentState;
-        if (fromState == AssignmentStates.ManualReview)
-            transitions.Apply(db, booking, m => m.OperatorAssign(), actor, actor: actor);
-        else
-        {
-            booking.AssignmentStateVersion += 1;
-            db.StateHistory.Add(new StateHistoryEntry
-            {
-                BookingId = id, FromState = fromState, ToState = fromState, Version = booking.AssignmentStateVersion, Trigger = "operator_reassign",
-                Pipeline = booking.AssignmentPipeline, Actor = actor, CreatedAt = now,
-            });
-        }
-        booking.Status = BookingStatus.Confirmed;
-        booking.AssignmentReason = null;
-        booking.Pinned = booking.Pinned || pinned;
-        booking.UpdatedAt = now;
-        events.Add(db, EventSources.Bookings, "booking.manually_assigned", r.Id, id, new Dictionary<string, object?>
-        {
-            ["actor"] = actor, ["from_state"] = fromState, ["tables"] = r.LabelsOf(tableIds),
-            ["previous_tables"] = r.LabelsOf(previous.Select(p => p.TableId)), ["pinned"] = booking.Pinned,
-        });
+        await writer.StageManualAsync(db, r, booking, tableIds, pinned, actor, ct);
         try
         {
             await db.SaveChangesAsync(ct);

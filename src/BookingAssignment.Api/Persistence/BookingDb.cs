@@ -1,3 +1,4 @@
+using BookingAssignment.Core.StateMachine;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Persistence;
@@ -50,6 +51,8 @@ public sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext(o
         {
             e.ToTable("bookings");
             e.Property(x => x.AssignmentStateVersion).IsConcurrencyToken();
+            // The contract's snake_case spelling (SPEC §4.1), one definition: StateNames.
+            e.Property(x => x.AssignmentState).HasConversion(s => StateNames.Of(s), s => StateNames.Parse(s));
         });
         b.Entity<BookingTableAssignment>(e =>
         {

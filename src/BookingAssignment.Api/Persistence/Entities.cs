@@ -1,3 +1,5 @@
+using BookingAssignment.Core.StateMachine;
+
 namespace BookingAssignment.Api.Persistence;
 
 // Plain entities mapped onto the SQL schema in /migrations (snake_case by convention).
@@ -51,7 +53,7 @@ public sealed class Booking
     public DateTimeOffset StartAt { get; set; }
     public DateTimeOffset EndAt { get; set; }
     public string Status { get; set; } = BookingStatus.Pending;
-    public string AssignmentState { get; set; } = "created";
+    public AssignmentState AssignmentState { get; set; } = AssignmentState.Created; // text in SQL, via StateNames
     public int AssignmentStateVersion { get; set; }
     public required string AssignmentPipeline { get; set; }
     public string? AssignmentReason { get; set; }

@@ -1,6 +1,6 @@
 namespace BookingAssignment.Core.Planning;
 
-/// <summary>Exponential backoff with full jitter, capped: delay for the n-th retry (n ≥ 1).</summary>
+/// <summary>Exponential backoff, capped, with "equal jitter" (half fixed, half random): delay for the n-th retry (n ≥ 1).</summary>
 public static class Backoff
 {
     public static TimeSpan Delay(int retry, TimeSpan baseDelay, TimeSpan cap, Random random)

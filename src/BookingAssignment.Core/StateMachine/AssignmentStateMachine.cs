@@ -27,6 +27,10 @@ public enum AssignmentTrigger
     SendToManualReview,
     Fail,
     OperatorAssign,
+    /// <summary>The planner moved a confirmed booking to other tables to make room (same time, same party).</summary>
+    Reassign,
+    /// <summary>An operator moved a confirmed booking to tables of their choice.</summary>
+    OperatorReassign,
 }
 
 /// <summary>
@@ -52,12 +56,10 @@ public sealed class AssignmentStateMachine
     }
 
     public AssignmentState State => _machine.State;
-    public bool IsTerminal => State is AssignmentState.Confirmed or AssignmentState.Failed or AssignmentState.ManualReview;
+    public bool IsTerminal => State.IsTerminal();
 
-    public bool CanStart => _machine.CanFire(AssignmentTrigger.Start);
     public bool CanRetry => _machine.CanFire(AssignmentTrigger.Retry);
     public bool CanSendToManualReview => _machine.CanFire(AssignmentTrigger.SendToManualReview);
-    public bool CanFail => _machine.CanFire(AssignmentTrigger.Fail);
 
     public Transition VerifyCapacity() => Fire(AssignmentTrigger.VerifyCapacity);
     public Transition Enqueue() => Fire(AssignmentTrigger.Enqueue);
@@ -68,6 +70,8 @@ public sealed class AssignmentStateMachine
     public Transition SendToManualReview() => Fire(AssignmentTrigger.SendToManualReview);
     public Transition Fail() => Fire(AssignmentTrigger.Fail);
     public Transition OperatorAssign() => Fire(AssignmentTrigger.OperatorAssign);
+    public Transition Reassign() => Fire(AssignmentTrigger.Reassign);
+    public Transition OperatorReassign() => Fire(AssignmentTrigger.OperatorReassign);
 
     private Transition Fire(AssignmentTrigger trigger)
     {
@@ -102,9 +106,19 @@ public sealed class AssignmentStateMachine
             .Permit(AssignmentTrigger.Fail, AssignmentState.Failed);
         m.Configure(AssignmentState.ManualReview)
             .Permit(AssignmentTrigger.OperatorAssign, AssignmentState.Confirmed);
-        m.Configure(AssignmentState.Confirmed);
+        // Moves keep the booking confirmed: a re-entry with its own trigger, so history and diagram agree.
+        m.Configure(AssignmentState.Confirmed)
+            .PermitReentry(AssignmentTrigger.Reassign)
+            .PermitReentry(AssignmentTrigger.OperatorReassign);
         m.Configure(AssignmentState.Failed);
     }
+}
+
+/// <summary>Rules about states that hold outside a machine instance.</summary>
+public static class AssignmentStates
+{
+    /// <summary>Terminal for the coordinator: confirmed, failed, manual_review (until an operator acts).</summary>
+    public static bool IsTerminal(this AssignmentState s) => s is AssignmentState.Confirmed or AssignmentState.Failed or AssignmentState.ManualReview;
 }
 
 public sealed record Transition(AssignmentState From, AssignmentState To, AssignmentTrigger Trigger);
@@ -140,6 +154,8 @@ public static class StateNames
         AssignmentTrigger.SendToManualReview => "send_to_manual_review",
         AssignmentTrigger.Fail => "fail",
         AssignmentTrigger.OperatorAssign => "operator_assign",
+        AssignmentTrigger.Reassign => "reassign",
+        AssignmentTrigger.OperatorReassign => "operator_reassign",
         _ => throw new ArgumentOutOfRangeException(nameof(t), t, null),
     };
 }

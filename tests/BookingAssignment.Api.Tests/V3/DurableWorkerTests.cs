@@ -1,5 +1,6 @@
 using System.Net;
 using BookingAssignment.Api.Assignment;
+using BookingAssignment.Api.Locking;
 using BookingAssignment.Api.Tests.Infrastructure;
 using RedLockNet.SERedis;
 using RedLockNet.SERedis.Configuration;

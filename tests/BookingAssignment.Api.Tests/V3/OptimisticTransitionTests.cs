@@ -25,7 +25,7 @@ public sealed class OptimisticTransitionTests
             ids.Add(await V3Setup.InsertV3BookingAsync(api.Db, r.Id, sizes[day], r.At(new TimeOnly(19, 0), daysAhead: 7 + day), "assignment_pending"));
 
         const int racers = 6;
-        var v3 = api.Services.GetRequiredService<V3Pipeline>();
+        var v3 = api.Services.GetRequiredService<AssignmentRun>();
         using var gate = new SemaphoreSlim(0);
         var runs = ids.SelectMany(id => Enumerable.Range(0, racers).Select(async _ =>
         {

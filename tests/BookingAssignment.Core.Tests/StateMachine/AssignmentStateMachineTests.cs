@@ -22,7 +22,11 @@ public class AssignmentStateMachineTests
         (AssignmentState.AssignmentInProgress, AssignmentState.Failed),
         (AssignmentState.Assigned, AssignmentState.Failed),
         (AssignmentState.ManualReview, AssignmentState.Confirmed),
+        // Moves (the planner's and an operator's) re-enter confirmed with their own triggers.
+        (AssignmentState.Confirmed, AssignmentState.Confirmed),
     ];
+
+    private static readonly AssignmentTrigger[] Moves = [AssignmentTrigger.Reassign, AssignmentTrigger.OperatorReassign];
 
     [Fact]
     public void EveryStateAndTriggerPairMatchesTheSpecTransitionTable()
@@ -60,11 +64,27 @@ public class AssignmentStateMachineTests
     }
 
     [Fact]
-    public void ConfirmedAndFailedAcceptNoTrigger()
+    public void FailedAcceptsNoTriggerAndConfirmedOnlyTheMoves()
     {
-        foreach (var terminal in new[] { AssignmentState.Confirmed, AssignmentState.Failed })
         foreach (var trigger in Enum.GetValues<AssignmentTrigger>())
-            Assert.Throws<InvalidOperationException>(() => Fire(AssignmentStateMachine.InMemory(terminal), trigger));
+        {
+            Assert.Throws<InvalidOperationException>(() => Fire(AssignmentStateMachine.InMemory(AssignmentState.Failed), trigger));
+            if (Moves.Contains(trigger))
+                Assert.Equal(AssignmentState.Confirmed, Fire(AssignmentStateMachine.InMemory(AssignmentState.Confirmed), trigger).To);
+            else
+                Assert.Throws<InvalidOperationException>(() => Fire(AssignmentStateMachine.InMemory(AssignmentState.Confirmed), trigger));
+        }
+    }
+
+    [Fact]
+    public void TheDiagramShowsEveryTriggerTheHistoryCanRecord()
+    {
+        var diagram = AssignmentStateMachine.ToMermaid();
+        foreach (var trigger in Enum.GetValues<AssignmentTrigger>())
+        {
+            Assert.Contains($": {trigger}", diagram, StringComparison.Ordinal);
+            Assert.Matches("^[a-z_]+$", StateNames.Of(trigger)); // the spelling in booking_assignment_state_history.trigger
+        }
     }
 
     [Fact]
@@ -96,6 +116,8 @@ public class AssignmentStateMachineTests
         AssignmentTrigger.SendToManualReview => m.SendToManualReview(),
         AssignmentTrigger.Fail => m.Fail(),
         AssignmentTrigger.OperatorAssign => m.OperatorAssign(),
+        AssignmentTrigger.Reassign => m.Reassign(),
+        AssignmentTrigger.OperatorReassign => m.OperatorReassign(),
         _ => throw new ArgumentOutOfRangeException(nameof(trigger)),
     };
 
