@@ -212,7 +212,7 @@ static double RssMb(int pid)
     return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
 
-sealed class Run
+internal sealed class Run
 {
     private readonly ConcurrentBag<double> _latencies = [];
     private readonly ConcurrentDictionary<int, int> _status = new();
@@ -253,7 +253,7 @@ sealed class Run
     }
 }
 
-sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output)
+internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output)
 {
     public static Args Parse(string[] a)
     {

@@ -8,7 +8,7 @@ namespace BookingAssignment.Api;
 /// One-shot commands: <c>dotnet BookingAssignment.Api.dll migrate</c> applies migrations and
 /// exits; <c>seed-demo</c> creates the demo restaurant once and prints its id.
 /// </summary>
-public static class Commands
+internal static class Commands
 {
     public static readonly string[] Names = ["migrate", "seed-demo", "rollout-report"];
 

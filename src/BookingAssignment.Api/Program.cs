@@ -9,6 +9,7 @@ using BookingAssignment.Api.Locking;
 using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Ops;
 using BookingAssignment.Api.Persistence;
+using BookingAssignment.Api.Resilience;
 using BookingAssignment.Api.Restaurants;
 using Microsoft.Extensions.Options;
 
@@ -18,14 +19,16 @@ try
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddObservability();      // Serilog ([source] prefixes), OpenTelemetry (OTLP when configured)
     builder.AddPersistence();        // EF Core + Npgsql, migrations from /migrations
-    builder.AddRedis();              // one StackExchange.Redis multiplexer
-    builder.AddAssignment();         // FEATURE_ASSIGNMENT_PIPELINE_V3* flags, pipelines, coordinator
+    builder.AddLocking();            // Redis, RedLock quorum
+    builder.AddResilience();         // Polly breakers "redis-lock" and "coordinator"
+    builder.AddAssignment();         // FEATURE_ASSIGNMENT_PIPELINE_V3* flags, both pipelines, the V3 run, worker, shadow
+    builder.AddRestaurants();
+    builder.AddBookings();
+    builder.AddOps();                // rollout report, dashboard metrics
     builder.AddApiKeyAuth();         // X-Api-Key: client and ops keys
     builder.AddHttpRateLimiting();   // per-key token bucket → 429
     builder.AddHealth();
-    builder.AddRolloutReport();      // RolloutReport options, report and dashboard metrics services
-    builder.Services.AddProblemDetails();
-    builder.Services.AddExceptionHandler<ErrorHandling>();
+    builder.AddHttpEdge();           // ProblemDetails, exception handler, JSON
 
     var app = builder.Build();
     if (Commands.IsCommand(args)) return await Commands.RunAsync(app, args);
@@ -38,11 +41,10 @@ try
     app.MapHealth();
     app.MapRestaurants();
     app.MapBookings();
-    app.MapOps();
-    app.MapManualReview();
-    app.MapRolloutReport();          // /ops/rollout-report, /ops/metrics, /ops/dashboard
+    app.MapOps();                    // every /ops endpoint, the dashboard included
 
-    app.Logger.LogInformation("Assignment pipeline: {Mode} ({Flags})", app.Services.GetRequiredService<PipelineFlags>().Mode, app.Services.GetRequiredService<PipelineFlags>());
+    var flags = app.Services.GetRequiredService<PipelineFlags>();
+    app.Logger.LogInformation("Assignment pipeline: {Mode} ({Flags})", flags.Mode, flags);
     await app.RunAsync();
     return 0;
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace BookingAssignment.Api.Assignment;
 
 /// <summary>V3 coordinator tuning (the MAX_PARALLEL flag itself lives in PipelineFlags).</summary>
-public sealed class CoordinatorOptions
+internal sealed class CoordinatorOptions
 {
     public const string Section = "Coordinator";
 
@@ -24,7 +24,7 @@ public sealed class CoordinatorOptions
     public bool WorkerEnabled { get; set; } = true;
 }
 
-public sealed class PlannerOptions
+internal sealed class PlannerOptions
 {
     public const string Section = "Planner";
     /// <summary>Other bookings V3 may move to make room (0 disables reassignment).</summary>
@@ -33,7 +33,7 @@ public sealed class PlannerOptions
     [Range(0, 1440)] public int FreezeMinutes { get; set; } = 60;
 }
 
-public sealed class ShadowOptions
+internal sealed class ShadowOptions
 {
     public const string Section = "Shadow";
     /// <summary>Dry runs in flight per instance; when full, a dry run is skipped and counted.</summary>

@@ -5,14 +5,14 @@ using Microsoft.FeatureManagement;
 namespace BookingAssignment.Api.Assignment;
 
 /// <summary>Context for the per-restaurant rollout decision.</summary>
-public sealed record RestaurantContext(Guid RestaurantId);
+internal sealed record RestaurantContext(Guid RestaurantId);
 
 /// <summary>
 /// Microsoft.FeatureManagement filter for the sticky percentage rollout: enabled when the
 /// restaurant's hash bucket for this feature is below <c>Percent</c>.
 /// </summary>
 [FilterAlias(Alias)]
-public sealed class RestaurantRolloutFilter : IContextualFeatureFilter<RestaurantContext>
+internal sealed class RestaurantRolloutFilter : IContextualFeatureFilter<RestaurantContext>
 {
     public const string Alias = "RestaurantRollout";
 
@@ -24,9 +24,9 @@ public sealed class RestaurantRolloutFilter : IContextualFeatureFilter<Restauran
 }
 
 /// <summary>Which pipeline assigns for a restaurant, and whether the other one runs as a dry run.</summary>
-public sealed record PipelineChoice(string Live, string? DryRun);
+internal sealed record PipelineChoice(string Live, string? DryRun);
 
-public sealed class PipelineSelector(IFeatureManager features)
+internal sealed class PipelineSelector(IFeatureManager features)
 {
     public const string Legacy = "legacy";
     public const string V3 = "v3";

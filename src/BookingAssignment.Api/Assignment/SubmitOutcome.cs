@@ -1,7 +1,7 @@
 namespace BookingAssignment.Api.Assignment;
 
 /// <summary>What happened to a submitted booking; mapped to HTTP at the edge.</summary>
-public abstract record SubmitOutcome
+internal abstract record SubmitOutcome
 {
     /// <summary>The capacity check failed: 409 no_availability, nothing persisted.</summary>
     public sealed record Rejected(string Reason, IReadOnlyList<DateTimeOffset> Alternatives) : SubmitOutcome;

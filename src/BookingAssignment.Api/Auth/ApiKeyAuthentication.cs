@@ -10,7 +10,7 @@ namespace BookingAssignment.Api.Auth;
 /// X-Api-Key authentication. Client keys may call booking endpoints; ops keys may call everything.
 /// Missing or unknown key → 401; a client key on an ops endpoint → 403.
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
+internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     IOptions<AuthOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -33,7 +33,7 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 }
 
-public static class AuthExtensions
+internal static class AuthExtensions
 {
     public static WebApplicationBuilder AddApiKeyAuth(this WebApplicationBuilder builder)
     {

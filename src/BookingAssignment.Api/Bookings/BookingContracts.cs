@@ -1,6 +1,6 @@
 namespace BookingAssignment.Api.Bookings;
 
-public sealed record CreateBookingRequest(
+internal sealed record CreateBookingRequest(
     Guid? RestaurantId,
     int? PartySize,
     string? StartsAt,
@@ -8,9 +8,9 @@ public sealed record CreateBookingRequest(
     string? Notes,
     string? ZonePreference);
 
-public sealed record CustomerDto(string? Name, string? Email, string? Phone);
+internal sealed record CustomerDto(string? Name, string? Email, string? Phone);
 
-public sealed record BookingResponse(
+internal sealed record BookingResponse(
     Guid Id,
     string Reference,
     Guid RestaurantId,
@@ -27,7 +27,7 @@ public sealed record BookingResponse(
     string? Notes);
 
 /// <summary>A validated booking request, ready for admission.</summary>
-public sealed record BookingDraft(
+internal sealed record BookingDraft(
     Guid RestaurantId,
     int PartySize,
     DateTimeOffset StartsAt,

@@ -8,7 +8,7 @@ using BookingAssignment.Api.Restaurants;
 namespace BookingAssignment.Api.Bookings;
 
 /// <summary>Checks for POST /bookings, in two steps: shape first, then against the restaurant.</summary>
-public static partial class BookingValidation
+internal partial class BookingValidation
 {
     [GeneratedRegex(@"(Z|[+-]\d{2}:\d{2})$", RegexOptions.IgnoreCase)]
     private static partial Regex OffsetSuffix();

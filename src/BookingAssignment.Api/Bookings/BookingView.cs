@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BookingAssignment.Api.Bookings;
 
 /// <summary>Builds the booking body clients see (times in the restaurant's local offset).</summary>
-public static class BookingView
+internal static class BookingView
 {
     public static async Task<BookingResponse?> LoadAsync(BookingDb db, RestaurantCatalog catalog, Guid id, CancellationToken ct)
     {

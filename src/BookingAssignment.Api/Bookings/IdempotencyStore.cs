@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BookingAssignment.Api.Bookings;
 
 /// <summary>A response kept for replay: exactly what the first request got.</summary>
-public sealed record StoredResponse(int Status, string Body, string? Location)
+internal sealed record StoredResponse(int Status, string Body, string? Location)
 {
     public IResult ToResult(HttpContext http)
     {
@@ -21,7 +21,7 @@ public sealed record StoredResponse(int Status, string Body, string? Location)
 /// in-flight row (the primary key makes concurrent duplicates lose); later ones replay the stored
 /// response, wait briefly while the first is still working, or get 422 when the body differs.
 /// </summary>
-public sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider time)
+internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider time)
 {
     /// <summary>An in-flight row older than this is assumed abandoned (its process died).</summary>
     private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(1);

@@ -4,20 +4,20 @@ namespace BookingAssignment.Api.Configuration;
 
 // One options record per concern, bound from configuration and validated at start.
 
-public sealed class AuthOptions
+internal sealed class AuthOptions
 {
     public const string Section = "Auth";
     public string[] ClientApiKeys { get; set; } = [];
     public string[] OpsApiKeys { get; set; } = [];
 }
 
-public sealed class DatabaseOptions
+internal sealed class DatabaseOptions
 {
     public const string Section = "Database";
     public bool MigrateOnStartup { get; set; } = true;
 }
 
-public sealed class BookingOptions
+internal sealed class BookingOptions
 {
     public const string Section = "Bookings";
 
@@ -33,7 +33,7 @@ public sealed class BookingOptions
     [Range(0, 20)] public int AlternativesCount { get; set; } = 4;
 }
 
-public sealed class HttpRateLimitOptions
+internal sealed class HttpRateLimitOptions
 {
     public const string Section = "RateLimiting";
     /// <summary>Token bucket per API key: burst size and tokens added per second.</summary>
@@ -41,7 +41,7 @@ public sealed class HttpRateLimitOptions
     [Range(1, 1_000_000)] public int TokensPerSecond { get; set; } = 1000;
 }
 
-public sealed class LockingOptions
+internal sealed class LockingOptions
 {
     public const string Section = "Locking";
     /// <summary>Independent Redis servers for the RedLock quorum; empty = ConnectionStrings:Redis.</summary>

@@ -7,7 +7,7 @@ namespace BookingAssignment.Api.Configuration;
 /// variables or top-level keys in appsettings.json). Parsed once at start: flags change only
 /// with a restart, as the rollback procedure says.
 /// </summary>
-public sealed record PipelineFlags(bool V3Enabled, bool Shadow, int MaxParallel, int Percent)
+internal sealed record PipelineFlags(bool V3Enabled, bool Shadow, int MaxParallel, int Percent)
 {
     public const string V3Variable = "FEATURE_ASSIGNMENT_PIPELINE_V3";
     public const string ShadowVariable = "FEATURE_ASSIGNMENT_PIPELINE_V3_SHADOW";
@@ -72,4 +72,4 @@ public sealed record PipelineFlags(bool V3Enabled, bool Shadow, int MaxParallel,
 }
 
 /// <summary>A setting that makes starting pointless; Program prints its one-line message and exits.</summary>
-public sealed class StartupConfigurationException(string message) : Exception(message);
+internal sealed class StartupConfigurationException(string message) : Exception(message);

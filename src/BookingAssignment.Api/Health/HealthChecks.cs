@@ -10,7 +10,7 @@ namespace BookingAssignment.Api.Health;
 /// /health/live: the process answers. /health/ready: PostgreSQL answers (else 503); Redis down is
 /// "Degraded" (still 200): the coordinator falls back to the database lock.
 /// </summary>
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {

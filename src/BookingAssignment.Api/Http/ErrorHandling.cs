@@ -7,7 +7,7 @@ namespace BookingAssignment.Api.Http;
 /// Last line of defence: the database being unreachable is a 503 with Retry-After (the request
 /// persisted nothing, because every write is one transaction); anything else is a 500 problem.
 /// </summary>
-public sealed partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExceptionHandler
+internal partial class ErrorHandling(ILogger<ErrorHandling> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace BookingAssignment.Api.Http;
 
 /// <summary>Per-API-key token bucket for HTTP requests: 429 + Retry-After when a key exceeds it.</summary>
-public static class HttpRateLimiting
+internal static class HttpRateLimiting
 {
     public const string PerApiKey = "per-api-key";
 

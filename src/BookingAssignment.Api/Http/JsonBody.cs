@@ -7,20 +7,41 @@ namespace BookingAssignment.Api.Http;
 /// <summary>
 /// Reads a JSON body ourselves so that malformed JSON and wrongly typed fields come back as a
 /// 400 ProblemDetails naming the field (from <see cref="JsonException.Path"/>), like every other
-/// validation error.
+/// validation error. (The framework's body binding answers those with a bare 400.)
 /// </summary>
-public static class JsonBody
+internal static class JsonBody
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    /// <summary>The API's JSON: web defaults, nulls omitted. Also configured as the framework's HTTP JSON options.</summary>
+    public static void Configure(JsonSerializerOptions o)
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        AllowTrailingCommas = false,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        o.AllowTrailingCommas = false;
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
         // A JSON API, never embedded in HTML: keep "+44" and "don't" readable instead of \u002B / \u0027.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        o.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    }
 
-    public static async Task<(T? Value, Dictionary<string, string[]>? Errors)> ReadAsync<T>(HttpRequest request, byte[] body) where T : class
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(o);
+        return o;
+    }
+
+    /// <summary>The request body, buffered (and kept rewindable for a second reader, e.g. the idempotency filter).</summary>
+    public static async Task<byte[]> BufferAsync(HttpRequest request, CancellationToken ct)
+    {
+        request.EnableBuffering();
+        request.Body.Position = 0;
+        using var ms = new MemoryStream();
+        await request.Body.CopyToAsync(ms, ct);
+        request.Body.Position = 0;
+        return ms.ToArray();
+    }
+
+    public static (T? Value, Dictionary<string, string[]>? Errors) Read<T>(HttpRequest request, byte[] body) where T : class
     {
         if (body.Length == 0) return (null, Problem("body", "A JSON body is required."));
         if (request.ContentType is { } ct && !ct.Contains("json", StringComparison.OrdinalIgnoreCase))
@@ -38,7 +59,6 @@ public static class JsonBody
         try
         {
             var value = JsonSerializer.Deserialize<T>(body, Options);
-            await Task.CompletedTask;
             return value is null ? (null, Problem("body", "A JSON object is required.")) : (value, null);
         }
         catch (JsonException ex)
@@ -46,13 +66,6 @@ public static class JsonBody
             var field = FieldFromPath(ex.Path);
             return (null, Problem(field, field == "body" ? "The body is not valid JSON." : $"'{field}' has a value of the wrong type or format."));
         }
-    }
-
-    public static async Task<byte[]> BufferAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var ms = new MemoryStream();
-        await request.Body.CopyToAsync(ms, ct);
-        return ms.ToArray();
     }
 
     /// <summary>"$.customer.email" → "customer.email"; "$" or null → "body".</summary>
@@ -66,7 +79,7 @@ public static class JsonBody
 }
 
 /// <summary>Collects field errors in request order.</summary>
-public sealed class FieldErrors
+internal sealed class FieldErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
     public bool Any => _errors.Count > 0;

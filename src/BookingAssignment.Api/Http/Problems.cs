@@ -1,28 +1,30 @@
-using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace BookingAssignment.Api.Http;
 
-/// <summary>RFC 9457 problem bodies used across the API.</summary>
-public static class Problems
+/// <summary>RFC 9457 problem results used across the API, as typed results (they also describe the endpoints).</summary>
+internal static class Problems
 {
-    public static IResult Validation(Dictionary<string, string[]> errors, int status = StatusCodes.Status400BadRequest) =>
-        Results.Json(new HttpValidationProblemDetails(errors)
+    public static ValidationProblem Validation(Dictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid.", type: "https://tools.ietf.org/html/rfc9110#section-15.5.1");
+
+    /// <summary>404 that names the field whose value points nowhere (e.g. <c>restaurantId</c>), like a validation error does.</summary>
+    public static ProblemHttpResult NotFound(string field, string detail) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
         {
-            Status = status,
-            Title = status == StatusCodes.Status404NotFound ? "Not found" : "The request is not valid.",
-            Type = status == StatusCodes.Status404NotFound ? "https://tools.ietf.org/html/rfc9110#section-15.5.5" : "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        }, JsonBody.Options, "application/problem+json", status);
+            Status = StatusCodes.Status404NotFound,
+            Title = "Not found",
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        });
 
-    public static IResult NotFound(string field, string detail) =>
-        Validation(new Dictionary<string, string[]> { [field] = [detail] }, StatusCodes.Status404NotFound);
-
-    public static IResult Status(int status, string title, string detail, string? code = null)
+    /// <summary>Any other problem, with a machine-readable <c>code</c>.</summary>
+    public static ProblemHttpResult Status(int status, string title, string detail, string? code = null, IDictionary<string, object?>? extensions = null,
+        string? type = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = type };
         if (code is not null) problem.Extensions["code"] = code;
-        return Results.Json(problem, JsonBody.Options, "application/problem+json", status);
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>()) problem.Extensions[key] = value;
+        return TypedResults.Problem(problem);
     }
-
-    public static string Serialize(ProblemDetails problem) => JsonSerializer.Serialize(problem, JsonBody.Options);
 }

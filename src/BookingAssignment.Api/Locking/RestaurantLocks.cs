@@ -13,7 +13,7 @@ using StackExchange.Redis;
 namespace BookingAssignment.Api.Locking;
 
 /// <summary>How a coordinator run holds its restaurant/date: the Redis lock, or the database lock alone.</summary>
-public sealed class LockLease(IRedLock? redLock, LockMode mode, double waitMs) : IAsyncDisposable
+internal sealed class LockLease(IRedLock? redLock, LockMode mode, double waitMs) : IAsyncDisposable
 {
     public LockMode Mode { get; } = mode;
     public double WaitMs { get; } = waitMs;
@@ -24,7 +24,7 @@ public sealed class LockLease(IRedLock? redLock, LockMode mode, double waitMs) :
     public ValueTask DisposeAsync() => redLock?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
-public enum LockMode
+internal enum LockMode
 {
     /// <summary>RedLock quorum acquired (and auto-extended while held).</summary>
     Redis,
@@ -40,7 +40,7 @@ public enum LockMode
 /// restaurant/date from colliding; correctness comes from the advisory lock and the exclusion
 /// constraint in PostgreSQL, because RedLock cannot fence a paused holder.
 /// </summary>
-public sealed class RestaurantLocks : IDisposable
+internal sealed class RestaurantLocks : IDisposable
 {
     private readonly RedLockFactory _factory;
     private readonly List<ConnectionMultiplexer> _owned = [];
@@ -113,4 +113,4 @@ public sealed class RestaurantLocks : IDisposable
 }
 
 /// <summary>Redis did not answer enough servers to form a lock quorum: a fault, not contention.</summary>
-public sealed class RedisQuorumException(string message) : Exception(message);
+internal sealed class RedisQuorumException(string message) : Exception(message);

@@ -8,7 +8,7 @@ using Serilog.Templates;
 
 namespace BookingAssignment.Api.Observability;
 
-public static class ObservabilityExtensions
+internal static class ObservabilityExtensions
 {
     // "[12:00:01 INF] [auto_assign] auto_assign.summary booking=… {…}": the event source is the prefix.
     private const string ConsoleTemplate =

@@ -8,13 +8,16 @@ using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Restaurants;
 using BookingAssignment.Core.Planning;
 using BookingAssignment.Core.StateMachine;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Ops;
 
-public sealed record ManualAssignRequest(List<string>? Tables);
+internal sealed record ManualReviewList(int Count, IReadOnlyList<ManualReviewItem> Items);
 
-public sealed record ManualReviewItem(
+internal sealed record ManualAssignRequest(List<string>? Tables);
+
+internal sealed record ManualReviewItem(
     Guid Id, string Reference, Guid RestaurantId, string RestaurantName, int PartySize, DateTimeOffset StartsAt,
     string Pipeline, string? Reason, double AgeMinutes, string CustomerName, IReadOnlyList<IReadOnlyList<string>> SuggestedTables);
 
@@ -23,20 +26,10 @@ public sealed record ManualReviewItem(
 /// operator's manual assignment (validated by the same rules, 409 on conflict, pinned so that
 /// reassignment never moves it, audited in history and events).
 /// </summary>
-public static class ManualReviewApi
+internal static class ManualReviewApi
 {
-    public static IEndpointRouteBuilder MapManualReview(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/ops/manual-review", ListAsync)
-            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Ops");
-        app.MapPost("/bookings/{id:guid}/assign", AssignAsync)
-            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Ops");
-        app.MapPost("/bookings/{id:guid}/retry-assignment", RetryAsync)
-            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Ops");
-        return app;
-    }
-
-    private static async Task<IResult> ListAsync(Guid? restaurantId, int? limit, BookingDb db, RestaurantCatalog catalog,
+    /// <summary>The queue, oldest service time first, with a suggested table set per booking (the day's schedule loaded once per restaurant and date).</summary>
+    public static async Task<Ok<ManualReviewList>> ListAsync(Guid? restaurantId, int? limit, BookingDb db, RestaurantCatalog catalog,
         [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, TimeProvider time, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 100, 1, 500);
@@ -45,23 +38,28 @@ public static class ManualReviewApi
         var rows = await query.OrderBy(b => b.StartAt).Take(take).ToListAsync(ct);
         var now = time.GetUtcNow();
         var items = new List<ManualReviewItem>();
+        var days = new Dictionary<(Guid, DateOnly), IReadOnlyList<Occupancy>>();
         foreach (var b in rows)
         {
             var r = (await catalog.FindAsync(b.RestaurantId, ct))!;
-            var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, b.StartAt), movableFrom: null, excludeBookingId: b.Id, ct);
+            var day = (r.Id, r.Rules.ServiceDate(b.StartAt));
+            if (!days.TryGetValue(day, out var schedule))
+                days[day] = schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, b.StartAt), movableFrom: null, excludeBookingId: null, ct);
+            var others = schedule.Where(o => o.BookingId != b.Id).ToArray();
             var request = new PlanRequest(b.PartySize, r.Rules.HeldWindow(b.StartAt, b.PartySize), b.ZonePreference);
             var suggestions = new List<IReadOnlyList<string>>();
-            if (planner.Plan(r.Floor, schedule, request) is { Moves.Count: 0 } plan) suggestions.Add(r.LabelsOf(plan.TableIds));
+            if (planner.Plan(r.Floor, others, request) is { Moves.Count: 0 } plan) suggestions.Add(r.LabelsOf(plan.TableIds));
             items.Add(new ManualReviewItem(b.Id, b.Reference, b.RestaurantId, r.Entity.Name, b.PartySize, r.Rules.ToLocal(b.StartAt),
                 b.AssignmentPipeline, b.AssignmentReason, Math.Round((now - b.CreatedAt).TotalMinutes, 1), b.CustomerName, suggestions));
         }
-        return Results.Json(new { count = items.Count, items }, JsonBody.Options);
+        return TypedResults.Ok(new ManualReviewList(items.Count, items));
     }
 
-    private static async Task<IResult> AssignAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog, PlanWriter writer, CancellationToken ct)
+    /// <summary>POST /bookings/{id}/assign: the operator's tables, validated by the floor's rules; pinned so reassignment never moves them.</summary>
+    public static async Task<Results<Ok<BookingResponse>, ValidationProblem, ProblemHttpResult>> AssignAsync(Guid id, HttpContext http, BookingDb db,
+        RestaurantCatalog catalog, PlanWriter writer, CancellationToken ct)
     {
-        var body = await JsonBody.BufferAsync(http.Request, ct);
-        var (request, jsonErrors) = await JsonBody.ReadAsync<ManualAssignRequest>(http.Request, body);
+        var (request, jsonErrors) = JsonBody.Read<ManualAssignRequest>(http.Request, await JsonBody.BufferAsync(http.Request, ct));
         if (jsonErrors is not null) return Problems.Validation(jsonErrors);
         if (request!.Tables is not { Count: > 0 } labels) return Problems.Validation(new() { ["tables"] = ["Give at least one table label."] });
         var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
@@ -92,7 +90,7 @@ public static class ManualReviewApi
     }
 
     /// <summary>Asks the V3 planner again for a manual-review booking and, if it now fits, assigns it.</summary>
-    private static async Task<IResult> RetryAsync(Guid id, BookingDb db, RestaurantCatalog catalog, PlanWriter writer,
+    public static async Task<Results<Ok<BookingResponse>, ValidationProblem, ProblemHttpResult>> RetryAsync(Guid id, BookingDb db, RestaurantCatalog catalog, PlanWriter writer,
         [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, CancellationToken ct)
     {
         var booking = await db.Bookings.AsNoTracking().SingleOrDefaultAsync(b => b.Id == id, ct);
@@ -107,7 +105,7 @@ public static class ManualReviewApi
         return await ApplyAsync(db, r, id, plan.TableIds, pinned: false, "operator_retry", writer, ct);
     }
 
-    private static async Task<IResult> ApplyAsync(BookingDb db, RestaurantModel r, Guid id, IReadOnlyList<Guid> tableIds, bool pinned, string actor,
+    private static async Task<Results<Ok<BookingResponse>, ValidationProblem, ProblemHttpResult>> ApplyAsync(BookingDb db, RestaurantModel r, Guid id, IReadOnlyList<Guid> tableIds, bool pinned, string actor,
         PlanWriter writer, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -131,6 +129,6 @@ public static class ManualReviewApi
             return Problems.Status(StatusCodes.Status409Conflict, "Tables not free",
                 $"{string.Join(", ", r.LabelsOf(tableIds))} are held by another booking at that time; nothing was changed.", "tables_taken");
         }
-        return Results.Json(BookingView.From(booking, r, tableIds), JsonBody.Options);
+        return TypedResults.Ok(BookingView.From(booking, r, tableIds));
     }
 }

@@ -4,24 +4,25 @@ using BookingAssignment.Api.Http;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Resilience;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace BookingAssignment.Api.Ops;
 
-public sealed record BreakerChange(DateTimeOffset At, string Circuit, string Status);
+internal sealed record BreakerChange(DateTimeOffset At, string Circuit, string Status);
 
 /// <summary>Time series for the ops dashboard: one value per bucket, null where a bucket has no data.</summary>
-public sealed record OpsMetrics(
+internal sealed record OpsMetrics(
     string Window, string Bucket, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<DateTimeOffset> Buckets,
     IReadOnlyDictionary<string, IReadOnlyList<double?>> Series, IReadOnlyList<BreakerChange> BreakerChanges,
     IReadOnlyDictionary<string, object?> BreakersNow);
 
-public static class MetricsApi
+internal static class MetricsApi
 {
     public const int MaxBuckets = 500;
 
     /// <summary>GET /ops/metrics?window=24h&amp;bucket=1h (bucket defaults to a 24th of the window).</summary>
-    public static async Task<IResult> GetAsync(string? window, string? bucket, OpsMetricsService metrics, CancellationToken ct)
+    public static async Task<Results<Ok<OpsMetrics>, ValidationProblem>> GetAsync(string? window, string? bucket, OpsMetricsService metrics, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!RolloutWindow.TryParse(window ?? "24h", out var span)) errors["window"] = ["Use a number and m, h or d, e.g. 1h, 24h, 7d."];
@@ -34,12 +35,12 @@ public static class MetricsApi
             else if (span / step > MaxBuckets) errors["bucket"] = [$"At most {MaxBuckets} buckets per window; use a larger bucket."];
         }
         if (errors.Count > 0) return Problems.Validation(errors);
-        return Results.Json(await metrics.ReadAsync(span, step, ct), JsonBody.Options);
+        return TypedResults.Ok(await metrics.ReadAsync(span, step, ct));
     }
 }
 
 /// <summary>Reads the dashboard's time series from bookings and observability_events.</summary>
-public sealed class OpsMetricsService(BookingDb db, BreakerStates breakers, TimeProvider time)
+internal sealed class OpsMetricsService(BookingDb db, BreakerStates breakers, TimeProvider time)
 {
     private const string SeriesSql = """
         WITH s AS (SELECT generate_series(0, @n - 1) AS i),

@@ -8,16 +8,16 @@ namespace BookingAssignment.Api.Ops;
 /// at /ops/dashboard/. The page itself is public; it asks for the ops key and sends it as
 /// X-Api-Key on every API call, so the data stays behind the ops policy.
 /// </summary>
-public static class OpsDashboard
+internal static class OpsDashboard
 {
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
-    public static IEndpointRouteBuilder MapOpsDashboard(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapOpsDashboard(this RouteGroupBuilder ops)
     {
         var root = Path.Combine(AppContext.BaseDirectory, "ops-dashboard");
         // Routing ignores a trailing slash, so "/ops/dashboard" and "/ops/dashboard/" both land here;
         // only the first is redirected (relative asset URLs in index.html need the slash).
-        app.MapGet("/ops/dashboard/{**path}", (string? path, HttpContext http) =>
+        ops.MapGet("/dashboard/{**path}", (string? path, HttpContext http) =>
         {
             if (string.IsNullOrEmpty(path) && http.Request.Path.Value?.EndsWith('/') != true) return Results.Redirect("/ops/dashboard/");
             if (!Directory.Exists(root))
@@ -29,6 +29,6 @@ public static class OpsDashboard
             var type = ContentTypes.TryGetContentType(file.Name, out var t) ? t : "application/octet-stream";
             return Results.File(file.PhysicalPath, type);
         }).AllowAnonymous().ExcludeFromDescription();
-        return app;
+        return ops;
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BookingAssignment.Api.Ops;
 
 /// <summary>The numbers of one window, as read from bookings and observability_events.</summary>
-public sealed record RolloutMetrics
+internal sealed record RolloutMetrics
 {
     public int Bookings { get; init; }
     public int Confirmed { get; init; }
@@ -29,7 +29,7 @@ public sealed record RolloutMetrics
     public int StuckBookings { get; init; }
 }
 
-public static class CheckStatus
+internal static class CheckStatus
 {
     public const string Pass = "PASS";
     public const string Fail = "FAIL";
@@ -37,16 +37,16 @@ public static class CheckStatus
     public const string NotApplicable = "N/A";
 }
 
-public static class Verdicts
+internal static class Verdicts
 {
     public const string Advance = "advance";
     public const string Hold = "hold";
     public const string RollBack = "roll back";
 }
 
-public sealed record RolloutCheck(string Key, string Metric, string Value, string Target, string Status, bool RollBack = false, string? Note = null);
+internal sealed record RolloutCheck(string Key, string Metric, string Value, string Target, string Status, bool RollBack = false, string? Note = null);
 
-public sealed record RolloutReport(
+internal sealed record RolloutReport(
     string Phase, string Window, DateTimeOffset From, DateTimeOffset To, string Verdict, IReadOnlyList<string> Reasons,
     IReadOnlyList<RolloutCheck> Checks, RolloutMetrics Numbers);
 
@@ -63,7 +63,7 @@ public sealed record RolloutReport(
 /// <item><b>advance</b> when every applicable check passes.</item>
 /// </list>
 /// </summary>
-public static class RolloutVerdict
+internal static class RolloutVerdict
 {
     public static (string Verdict, IReadOnlyList<string> Reasons, IReadOnlyList<RolloutCheck> Checks) Evaluate(
         RolloutPhase phase, RolloutMetrics m, RolloutReportOptions o)

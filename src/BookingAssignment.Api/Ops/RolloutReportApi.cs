@@ -3,16 +3,15 @@ using System.Text;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BookingAssignment.Api.Ops;
 
-/// <summary>
-/// The rollout report (GET /ops/rollout-report, and the <c>rollout-report</c> command), the
-/// time series behind the ops dashboard (GET /ops/metrics) and the dashboard itself (/ops/dashboard).
-/// </summary>
-public static class RolloutReportApi
+/// <summary>The rollout report: GET /ops/rollout-report and the <c>rollout-report</c> command.</summary>
+internal static class RolloutReportApi
 {
-    public static WebApplicationBuilder AddRolloutReport(this WebApplicationBuilder builder)
+    /// <summary>Rollout report options and services, and the dashboard's metrics service.</summary>
+    public static WebApplicationBuilder AddOps(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RolloutReportOptions>().BindConfiguration(RolloutReportOptions.Section)
             .ValidateDataAnnotations()
@@ -23,21 +22,13 @@ public static class RolloutReportApi
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapRolloutReport(this IEndpointRouteBuilder app)
+    /// <summary>GET /ops/rollout-report?window=24h&amp;phase=…: the seed's metrics with pass/fail against its targets.</summary>
+    public static async Task<Results<Ok<RolloutReport>, ValidationProblem>> GetAsync(string? window, string? phase, RolloutReportService reports,
+        PipelineFlags flags, CancellationToken ct)
     {
-        var ops = app.MapGroup("/ops")
-            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy)
-            .RequireRateLimiting(HttpRateLimiting.PerApiKey)
-            .WithTags("Ops");
-        ops.MapGet("/rollout-report", async (string? window, string? phase, RolloutReportService reports, PipelineFlags flags, CancellationToken ct) =>
-        {
-            var errors = Parse(window, phase, flags, out var span, out var p);
-            if (errors is not null) return Problems.Validation(errors);
-            return Results.Json(await reports.BuildAsync(p, span, ct), JsonBody.Options);
-        });
-        ops.MapGet("/metrics", MetricsApi.GetAsync);
-        app.MapOpsDashboard();
-        return app;
+        var errors = Parse(window, phase, flags, out var span, out var p);
+        if (errors is not null) return Problems.Validation(errors);
+        return TypedResults.Ok(await reports.BuildAsync(p, span, ct));
     }
 
     internal static Dictionary<string, string[]>? Parse(string? window, string? phase, PipelineFlags flags, out TimeSpan span, out RolloutPhase p)

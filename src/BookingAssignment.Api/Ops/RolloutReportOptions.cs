@@ -9,7 +9,7 @@ namespace BookingAssignment.Api.Ops;
 /// <c>RolloutReport</c> section and validated at start. "Fail" thresholds put the verdict on
 /// hold; the "Rollback" ones (worse) ask for the flag to be turned off.
 /// </summary>
-public sealed class RolloutReportOptions
+internal sealed class RolloutReportOptions
 {
     public const string Section = "RolloutReport";
 
@@ -65,9 +65,10 @@ public sealed class RolloutReportOptions
 }
 
 /// <summary>The rollout plan's phases (seed timeline).</summary>
+/// <remarks>Public: test theories take it as a parameter.</remarks>
 public enum RolloutPhase { Local, StagingShadow, StagingFull, ProductionShadow, Production10, Production50, Production100 }
 
-public static class RolloutPhases
+internal static class RolloutPhases
 {
     private static readonly (RolloutPhase Phase, string Name)[] All =
     [
@@ -103,7 +104,7 @@ public static class RolloutPhases
 }
 
 /// <summary>Windows like <c>30m</c>, <c>1h</c>, <c>24h</c>, <c>7d</c> (1 minute to 90 days).</summary>
-public static class RolloutWindow
+internal static class RolloutWindow
 {
     public static bool TryParse(string? text, out TimeSpan window)
     {

@@ -12,7 +12,7 @@ namespace BookingAssignment.Api.Ops;
 /// and applies <see cref="RolloutVerdict"/>. Used by GET /ops/rollout-report, the dashboard and
 /// the <c>rollout-report</c> command.
 /// </summary>
-public sealed class RolloutReportService(BookingDb db, IOptions<RolloutReportOptions> options, BreakerStates breakers, TimeProvider time)
+internal sealed class RolloutReportService(BookingDb db, IOptions<RolloutReportOptions> options, BreakerStates breakers, TimeProvider time)
 {
     private const string MetricsSql = """
         WITH b AS (SELECT id, status, assignment_state, assignment_pipeline FROM bookings WHERE created_at > @from),

@@ -8,7 +8,7 @@ namespace BookingAssignment.Api.Persistence;
 /// this model only maps names and keys; generated and database-defaulted columns are marked so
 /// EF never writes them.
 /// </summary>
-public sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext(options)
+internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext(options)
 {
     public DbSet<Restaurant> Restaurants => Set<Restaurant>();
     public DbSet<Zone> Zones => Set<Zone>();

@@ -5,7 +5,7 @@ using Npgsql;
 namespace BookingAssignment.Api.Persistence;
 
 /// <summary>Classifies database failures: business conflicts versus "the database is not there".</summary>
-public static class DbErrors
+internal static class DbErrors
 {
     public const string ExclusionViolation = "23P01";
     public const string UniqueViolation = "23505";

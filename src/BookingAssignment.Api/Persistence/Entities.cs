@@ -4,7 +4,7 @@ namespace BookingAssignment.Api.Persistence;
 
 // Plain entities mapped onto the SQL schema in /migrations (snake_case by convention).
 
-public sealed class Restaurant
+internal sealed class Restaurant
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }
@@ -19,14 +19,14 @@ public sealed class Restaurant
     public List<TableAdjacency> Adjacency { get; set; } = [];
 }
 
-public sealed class Zone
+internal sealed class Zone
 {
     public Guid Id { get; set; }
     public Guid RestaurantId { get; set; }
     public required string Name { get; set; }
 }
 
-public sealed class RestaurantTable
+internal sealed class RestaurantTable
 {
     public Guid Id { get; set; }
     public Guid RestaurantId { get; set; }
@@ -37,14 +37,14 @@ public sealed class RestaurantTable
     public int MaxCovers { get; set; }
 }
 
-public sealed class TableAdjacency
+internal sealed class TableAdjacency
 {
     public Guid RestaurantId { get; set; }
     public Guid TableA { get; set; }
     public Guid TableB { get; set; }
 }
 
-public sealed class Booking
+internal sealed class Booking
 {
     public Guid Id { get; set; }
     public Guid RestaurantId { get; set; }
@@ -71,14 +71,14 @@ public sealed class Booking
     public DateTimeOffset? CancelledAt { get; set; }
 }
 
-public static class BookingStatus
+internal static class BookingStatus
 {
     public const string Pending = "pending";
     public const string Confirmed = "confirmed";
     public const string Cancelled = "cancelled";
 }
 
-public sealed class BookingTableAssignment
+internal sealed class BookingTableAssignment
 {
     public long Id { get; set; }
     public Guid BookingId { get; set; }
@@ -90,7 +90,7 @@ public sealed class BookingTableAssignment
     public DateTimeOffset? ReleasedAt { get; set; }
 }
 
-public sealed class ObservabilityEvent
+internal sealed class ObservabilityEvent
 {
     public long Id { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -102,7 +102,7 @@ public sealed class ObservabilityEvent
     public Guid? BookingId { get; set; }
 }
 
-public sealed class StateHistoryEntry
+internal sealed class StateHistoryEntry
 {
     public long Id { get; set; }
     public Guid BookingId { get; set; }
@@ -116,7 +116,7 @@ public sealed class StateHistoryEntry
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-public sealed class AssignmentAttempt
+internal sealed class AssignmentAttempt
 {
     public long Id { get; set; }
     public Guid BookingId { get; set; }
@@ -130,7 +130,7 @@ public sealed class AssignmentAttempt
     public Guid[] TableIds { get; set; } = [];
 }
 
-public sealed class IdempotencyRecord
+internal sealed class IdempotencyRecord
 {
     public required string ClientKeyHash { get; set; }
     public required string Key { get; set; }

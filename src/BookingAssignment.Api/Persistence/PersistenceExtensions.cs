@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace BookingAssignment.Api.Persistence;
 
-public static class PersistenceExtensions
+internal static class PersistenceExtensions
 {
     public static WebApplicationBuilder AddPersistence(this WebApplicationBuilder builder)
     {

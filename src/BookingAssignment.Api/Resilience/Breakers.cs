@@ -7,7 +7,7 @@ using Polly.CircuitBreaker;
 
 namespace BookingAssignment.Api.Resilience;
 
-public sealed class BreakerOptions
+internal sealed class BreakerOptions
 {
     public const string Section = "Resilience";
     /// <summary>Share of failed calls in the sampling window that opens a breaker.</summary>
@@ -24,13 +24,16 @@ public sealed class BreakerOptions
 /// lock (open → database lock only) and "coordinator" around a V3 run (open → legacy serves).
 /// Business outcomes never reach them as exceptions, so they never count as failures.
 /// </summary>
-public static class Breakers
+internal static class Breakers
 {
     public const string RedisLock = "redis-lock";
     public const string Coordinator = "coordinator";
 
-    public static IServiceCollection AddBreakers(this IServiceCollection services)
+    /// <summary>Both breakers as named pipelines, their states, and the timeline of their changes.</summary>
+    public static WebApplicationBuilder AddResilience(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
+        services.AddHostedService<BreakerTimeline>();
         services.AddOptions<BreakerOptions>().BindConfiguration(BreakerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BreakerStates>();
         foreach (var name in new[] { RedisLock, Coordinator })
@@ -55,7 +58,7 @@ public static class Breakers
                 });
             });
         }
-        return services;
+        return builder;
     }
 
     /// <summary>Lost races and exclusion conflicts are outcomes, not faults.</summary>
@@ -63,7 +66,7 @@ public static class Breakers
 }
 
 /// <summary>Current state of each breaker, for /ops/pipeline, metrics and routing decisions.</summary>
-public sealed class BreakerStates
+internal sealed class BreakerStates
 {
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _providers = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _openedAt = new();

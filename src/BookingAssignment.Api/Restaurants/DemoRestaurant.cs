@@ -1,7 +1,7 @@
 namespace BookingAssignment.Api.Restaurants;
 
 /// <summary>The demo floor `scripts/run.sh` seeds: two zones, 2-, 4- and 6-tops, some joinable.</summary>
-public static class DemoRestaurant
+internal static class DemoRestaurant
 {
     public const string Name = "Demo Bistro";
 

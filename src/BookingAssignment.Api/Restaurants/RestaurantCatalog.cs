@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BookingAssignment.Api.Restaurants;
 
 /// <summary>A restaurant ready for planning: its floor, its service rules and table labels.</summary>
-public sealed record RestaurantModel(Restaurant Entity, Floor Floor, ServiceRules Rules, IReadOnlyDictionary<Guid, string> Labels, IReadOnlyList<string> Zones)
+internal sealed record RestaurantModel(Restaurant Entity, Floor Floor, ServiceRules Rules, IReadOnlyDictionary<Guid, string> Labels, IReadOnlyList<string> Zones)
 {
     public Guid Id => Entity.Id;
     public IReadOnlyList<string> LabelsOf(IEnumerable<Guid> tableIds) => tableIds.Select(t => Labels.TryGetValue(t, out var l) ? l : t.ToString()).Order(StringComparer.Ordinal).ToArray();
@@ -19,7 +19,7 @@ public sealed record RestaurantModel(Restaurant Entity, Floor Floor, ServiceRule
 /// Loads restaurants and caches their planning model. A restaurant's floor cannot be edited
 /// through the API, so a cached model never goes stale within a process.
 /// </summary>
-public sealed class RestaurantCatalog(IServiceScopeFactory scopes)
+internal sealed class RestaurantCatalog(IServiceScopeFactory scopes)
 {
     private readonly ConcurrentDictionary<Guid, RestaurantModel> _cache = new();
 

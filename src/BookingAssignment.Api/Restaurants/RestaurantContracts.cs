@@ -1,6 +1,6 @@
 namespace BookingAssignment.Api.Restaurants;
 
-public sealed record CreateRestaurantRequest(
+internal sealed record CreateRestaurantRequest(
     string? Name,
     string? TimeZone,
     List<ServiceDto>? Services,
@@ -10,11 +10,11 @@ public sealed record CreateRestaurantRequest(
     List<string[]>? Adjacency,
     int? MaxTablesPerBooking);
 
-public sealed record ServiceDto(string? Name, string? Start, string? End, string? LastSeating);
+internal sealed record ServiceDto(string? Name, string? Start, string? End, string? LastSeating);
 
-public sealed record TableDto(string? Label, string? Zone, int? MinCovers, int? MaxCovers);
+internal sealed record TableDto(string? Label, string? Zone, int? MinCovers, int? MaxCovers);
 
-public sealed record RestaurantResponse(
+internal sealed record RestaurantResponse(
     Guid Id,
     string Name,
     string TimeZone,
@@ -26,6 +26,6 @@ public sealed record RestaurantResponse(
     int MaxTablesPerBooking,
     DateTimeOffset CreatedAt);
 
-public sealed record TableResponse(Guid Id, string Label, string Zone, int MinCovers, int MaxCovers);
+internal sealed record TableResponse(Guid Id, string Label, string Zone, int MinCovers, int MaxCovers);
 
-public sealed record AvailabilityResponse(Guid RestaurantId, string Date, int PartySize, IReadOnlyList<DateTimeOffset> StartTimes);
+internal sealed record AvailabilityResponse(Guid RestaurantId, string Date, int PartySize, IReadOnlyList<DateTimeOffset> StartTimes);

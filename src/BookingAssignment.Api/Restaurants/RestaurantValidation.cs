@@ -5,7 +5,7 @@ using BookingAssignment.Core.Rules;
 namespace BookingAssignment.Api.Restaurants;
 
 /// <summary>Field-level checks for POST /restaurants; every error names its field.</summary>
-public static class RestaurantValidation
+internal static class RestaurantValidation
 {
     public const int MaxTables = 500;
 

@@ -5,11 +5,19 @@ using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Http;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Core.Planning;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BookingAssignment.Api.Restaurants;
 
-public static class RestaurantsApi
+internal static class RestaurantsApi
 {
+    /// <summary>The cache of restaurants with their floors and service rules.</summary>
+    public static WebApplicationBuilder AddRestaurants(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RestaurantCatalog>();
+        return builder;
+    }
+
     public static IEndpointRouteBuilder MapRestaurants(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/restaurants").RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Restaurants");
@@ -19,10 +27,10 @@ public static class RestaurantsApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, BookingDb db, RestaurantCatalog catalog, CancellationToken ct)
+    private static async Task<Results<Created<RestaurantResponse>, ValidationProblem>> CreateAsync(HttpContext http, BookingDb db, RestaurantCatalog catalog,
+        CancellationToken ct)
     {
-        var body = await JsonBody.BufferAsync(http.Request, ct);
-        var (request, jsonErrors) = await JsonBody.ReadAsync<CreateRestaurantRequest>(http.Request, body);
+        var (request, jsonErrors) = JsonBody.Read<CreateRestaurantRequest>(http.Request, await JsonBody.BufferAsync(http.Request, ct));
         if (jsonErrors is not null) return Problems.Validation(jsonErrors);
         var errors = RestaurantValidation.Validate(request!);
         if (errors.Any) return Problems.Validation(errors.ToDictionary());
@@ -31,18 +39,17 @@ public static class RestaurantsApi
         db.Restaurants.Add(restaurant);
         await db.SaveChangesAsync(ct);
         var model = await catalog.FindAsync(restaurant.Id, ct);
-        http.Response.Headers.Location = $"/restaurants/{restaurant.Id}";
-        return Results.Json(ToResponse(model!), JsonBody.Options, statusCode: StatusCodes.Status201Created);
+        return TypedResults.Created($"/restaurants/{restaurant.Id}", ToResponse(model!));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, RestaurantCatalog catalog, CancellationToken ct)
+    private static async Task<Results<Ok<RestaurantResponse>, ProblemHttpResult>> GetAsync(Guid id, RestaurantCatalog catalog, CancellationToken ct)
     {
         var model = await catalog.FindAsync(id, ct);
-        return model is null ? Problems.NotFound("id", $"Restaurant {id} does not exist.") : Results.Json(ToResponse(model), JsonBody.Options);
+        return model is null ? Problems.NotFound("id", $"Restaurant {id} does not exist.") : TypedResults.Ok(ToResponse(model));
     }
 
     /// <summary>Start times on the 15-minute grid of a local date that pass the capacity check.</summary>
-    private static async Task<IResult> AvailabilityAsync(Guid id, string? date, string? partySize, RestaurantCatalog catalog,
+    private static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> AvailabilityAsync(Guid id, string? date, string? partySize, RestaurantCatalog catalog,
         BookingDb db, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
@@ -63,7 +70,7 @@ public static class RestaurantsApi
             var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, grid[0]), movableFrom: null, excludeBookingId: null, ct);
             times.AddRange(grid.Where(t => check.Check(r.Floor, schedule, new PlanRequest(party, r.Rules.HeldWindow(t, party))).Ok));
         }
-        return Results.Json(new AvailabilityResponse(r.Id, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), party, times), JsonBody.Options);
+        return TypedResults.Ok(new AvailabilityResponse(r.Id, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), party, times));
     }
 
     internal static Restaurant ToEntity(CreateRestaurantRequest r)

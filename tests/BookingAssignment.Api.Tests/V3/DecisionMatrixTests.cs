@@ -248,7 +248,7 @@ public sealed class DecisionMatrixTests
         Assert.All(paths.Values, p => Assert.Equal(V3Setup.ConfirmedPath, p));
 
         // Query 1 matches the V3 share of the volume; the rate covers both restaurants.
-        Assert.Equal((5L * Confirmed, (long)Confirmed), await SeedQueries.StateTransitionVolumeAsync(api.Db));
+        Assert.Equal((5L * Confirmed, Confirmed), await SeedQueries.StateTransitionVolumeAsync(api.Db));
         Assert.Equal(100.00m, await SeedQueries.ConfirmationRateAsync(api.Db));
         Assert.Equal(0, await SeedQueries.ManualReviewQueueAsync(api.Db));
 

@@ -9,7 +9,7 @@ namespace BookingAssignment.Api.Persistence.Migrations;
 /// assembly). EF records applied ids in "__EFMigrationsHistory" and takes its migration lock, so
 /// two instances starting at once do not race.
 /// </summary>
-public abstract class SqlFileMigration(string fileName) : Migration
+internal abstract class SqlFileMigration(string fileName) : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql(Read(fileName));
 
@@ -24,4 +24,4 @@ public abstract class SqlFileMigration(string fileName) : Migration
 
 [DbContext(typeof(BookingDb))]
 [Migration("20261128000001_Initial")]
-public sealed class Initial() : SqlFileMigration("0001_initial.sql");
+internal sealed class Initial() : SqlFileMigration("0001_initial.sql");

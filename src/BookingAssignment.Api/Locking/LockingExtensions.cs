@@ -3,11 +3,16 @@ using StackExchange.Redis;
 
 namespace BookingAssignment.Api.Locking;
 
-public static class RedisExtensions
+internal static class LockingExtensions
 {
-    /// <summary>One multiplexer for the process; it reconnects by itself, so a Redis outage never stops the start.</summary>
-    public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
+    /// <summary>
+    /// One Redis multiplexer for the process (it reconnects by itself, so a Redis outage never stops
+    /// the start), the Locking options and the RedLock factory over the quorum.
+    /// </summary>
+    public static WebApplicationBuilder AddLocking(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<LockingOptions>().BindConfiguration(LockingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RestaurantLocks>();
         var configuration = builder.Configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(configuration))
             throw new StartupConfigurationException("ConnectionStrings__Redis is not set: give a StackExchange.Redis configuration, e.g. 127.0.0.1:6379.");
