@@ -6,9 +6,12 @@
 # .data/test), installs the Debian packages when they are missing and we run as root, and knows
 # how to stop exactly the servers that this shell started (never ones it merely reused).
 #
-# Debugging knob: BA_SIMULATE_MISSING="postgres redis" makes the binary checks behave as if those
-# binaries were absent, so that the apt-get install path can be exercised on a machine that has
-# them (apt-get then just reports "already the newest version").
+# Debugging knob: BA_SIMULATE_MISSING="postgres redis curl chromium" makes the binary checks behave
+# as if those binaries were absent, so that the apt-get install path can be exercised on a machine
+# that has them (apt-get then just reports "already the newest version").
+#
+# Clients: HTTP probes use curl, Redis probes use redis-cli (ba_ensure_curl, ba_ensure_redis_cli,
+# ba_ensure_redis_binaries install them); only the bare "is a port open" probe uses bash's /dev/tcp.
 
 BA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -50,22 +53,19 @@ ba_load_dotenv() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Small network probes (no dependency beyond bash + coreutils)
+# Small network probes
 # ---------------------------------------------------------------------------------------------
+# Only "does anything accept a TCP connection there?": bash's /dev/tcp, no protocol spoken.
 ba_port_open() { # host port -> 0 if something accepts TCP connections there
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
+# HTTP through curl (ba_ensure_curl installs it). Called inside $(...), so it never installs.
 ba_http_status() { # url -> prints the HTTP status code (000 if no answer)
-  if command -v curl >/dev/null 2>&1; then
-    curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || true
-  else
-    local rest="${1#http://}" hostport path host port status
-    hostport="${rest%%/*}"; path="/${rest#*/}"; host="${hostport%:*}"; port="${hostport##*:}"
-    status="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
-      printf "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n" "$3" "$1" >&3; head -n1 <&3' _ "$host" "$port" "$path" 2>/dev/null)"
-    status="${status#HTTP/* }"; echo "${status:0:3}"
+  if ! command -v curl >/dev/null 2>&1; then
+    ba_warn "curl is not on PATH (ba_ensure_curl installs it)"; echo 000; return 0
   fi
+  curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || true
 }
 
 # pg_isready semantics: 0 only when the server accepts connections.
@@ -80,15 +80,16 @@ ba_pg_ping() { # host port
   fi
 }
 
-ba_redis_ping() { # host port [password]
-  local host="$1" port="$2" pass="${3:-}" reply
-  if command -v redis-cli >/dev/null 2>&1; then
-    reply="$(REDISCLI_AUTH="$pass" timeout 3 redis-cli --no-auth-warning -h "$host" -p "$port" ping 2>/dev/null || true)"
-  else
-    reply="$(timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 1
-      if [ -n "$3" ]; then printf "AUTH %s\r\n" "$3" >&3; read -r _ <&3; fi
-      printf "PING\r\n" >&3; read -r l <&3; echo "${l#+}"' _ "$host" "$port" "$pass" 2>/dev/null || true)"
-  fi
+# PING through redis-cli (ba_ensure_redis_cli / ba_ensure_redis_binaries install it).
+ba_redis_ping() { # host port [password] -> 0 when the server answers PONG
+  local host="$1" port="$2" pass="${3:-}" cli="${BA_REDIS_CLI:-}" reply
+  [ -n "$cli" ] || cli="$(command -v redis-cli 2>/dev/null)" \
+    || ba_die "redis-cli is not on PATH (ba_ensure_redis_cli installs it)"
+  # The password goes in through the environment (not argv); without one, no AUTH is sent even if
+  # the caller's shell has a REDISCLI_AUTH of its own.
+  local auth=(env -u REDISCLI_AUTH)
+  [ -z "$pass" ] || auth=(env "REDISCLI_AUTH=$pass")
+  reply="$("${auth[@]}" timeout 3 "$cli" --no-auth-warning -h "$host" -p "$port" ping 2>/dev/null || true)"
   [ "${reply%$'\r'}" = "PONG" ]
 }
 
@@ -139,10 +140,12 @@ ba_parse_redis() {
 # Binaries (installed with apt-get when missing and we are root)
 # ---------------------------------------------------------------------------------------------
 BA_APT_UPDATED=""
+# apt-get update (once per shell), then apt-get install. Not root: dies with the command to run,
+# followed by BA_APT_HINT when the caller sets one.
 ba_apt_install() { # packages...
   if ! ba_is_root; then
-    ba_die "missing: $*. Install it first:  sudo apt-get update && sudo apt-get install -y $*
-       (or start a Docker engine, or set ConnectionStrings__Postgres / ConnectionStrings__Redis)"
+    ba_die "missing: $*. Install it first:  sudo apt-get update && sudo apt-get install -y $*${BA_APT_HINT:+
+       $BA_APT_HINT}"
   fi
   command -v apt-get >/dev/null 2>&1 || ba_die "missing $* and this machine has no apt-get; install it by hand"
   ba_step "Installing Debian package(s): $*"
@@ -176,6 +179,7 @@ ba_find_pg_bin() {
 }
 
 ba_ensure_pg_binaries() {
+  local BA_APT_HINT="(or start a Docker engine, or set ConnectionStrings__Postgres / ConnectionStrings__Redis)"
   if ba_simulated_missing postgres || ! ba_find_pg_bin; then
     ba_warn "PostgreSQL (>= 15) server binaries not found"
     ba_apt_install postgresql
@@ -193,6 +197,14 @@ ba_ensure_pg_binaries() {
   fi
 }
 
+ba_ensure_curl() {
+  if ba_simulated_missing curl || ! command -v curl >/dev/null 2>&1; then
+    ba_warn "curl not found on PATH"
+    ba_apt_install curl
+    command -v curl >/dev/null 2>&1 || ba_die "curl still not found after installing 'curl'"
+  fi
+}
+
 ba_find_redis_bin() {
   local f
   BA_REDIS_SERVER=""; BA_REDIS_CLI=""
@@ -205,12 +217,24 @@ ba_find_redis_bin() {
   [ -n "$BA_REDIS_SERVER" ] && [ -n "$BA_REDIS_CLI" ]
 }
 
+# redis-server and redis-cli (Debian: redis-server, which pulls in redis-tools). Sets BA_REDIS_SERVER
+# and BA_REDIS_CLI.
 ba_ensure_redis_binaries() {
-  if ba_simulated_missing redis || ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-    ba_warn "redis-server / redis-cli not found on PATH"
-    ba_apt_install redis-server
+  local BA_APT_HINT="(or start a Docker engine, or set ConnectionStrings__Postgres / ConnectionStrings__Redis)"
+  if ba_simulated_missing redis || ! ba_find_redis_bin; then
+    ba_warn "redis-server / redis-cli not found"
+    ba_apt_install redis-server redis-tools
   fi
-  ba_find_redis_bin || ba_die "redis-server still not found after installing 'redis-server'"
+  ba_find_redis_bin || ba_die "redis-server / redis-cli still not found after installing 'redis-server redis-tools'"
+}
+
+# Only the client (Debian: redis-tools), for probing a Redis that runs elsewhere. Sets BA_REDIS_CLI.
+ba_ensure_redis_cli() {
+  if ba_simulated_missing redis || ! { ba_find_redis_bin || [ -n "$BA_REDIS_CLI" ]; }; then
+    ba_warn "redis-cli not found"
+    ba_apt_install redis-tools
+    ba_find_redis_bin || [ -n "$BA_REDIS_CLI" ] || ba_die "redis-cli still not found after installing 'redis-tools'"
+  fi
 }
 
 # Run a command as the PostgreSQL OS user (initdb and pg_ctl refuse root).

@@ -84,6 +84,8 @@ for f in FEATURE_ASSIGNMENT_PIPELINE_V3 FEATURE_ASSIGNMENT_PIPELINE_V3_SHADOW \
 done
 
 command -v dotnet >/dev/null 2>&1 || ba_die "the .NET 10 SDK ('dotnet') is not on PATH"
+ba_ensure_curl        # HTTP probes (ba_http_status)
+ba_ensure_redis_cli   # Redis probes (ba_redis_ping), whichever Redis ends up being used
 
 # Refuse early when the API port is busy, before touching anything.
 if ba_port_open 127.0.0.1 "$API_PORT"; then
