@@ -69,6 +69,18 @@ ba_http_status() { # url -> prints the HTTP status code (000 if no answer)
 }
 
 # pg_isready semantics: 0 only when the server accepts connections.
+# Prints the first port from PREFERRED upwards on which nothing accepts connections on 127.0.0.1
+# and that is none of the AVOID ports (e.g. ones this run already handed out). Tries 50 ports.
+ba_free_port() { # preferred [avoid...]
+  local first="$1" p="$1"; shift
+  while ba_port_open 127.0.0.1 "$p" || [[ " $* " == *" $p "* ]]; do
+    if [[ " $* " == *" $p "* ]]; then ba_info "port $p is already taken by this run; trying $((p + 1))" >&2
+    else ba_warn "port $p is in use by another program; trying $((p + 1))"; fi
+    p=$((p + 1)); [ "$p" -lt $(( first + 50 )) ] || ba_die "no free port near $first"
+  done
+  echo "$p"
+}
+
 ba_pg_ping() { # host port
   local isready=""
   if [ -n "${BA_PG_BIN:-}" ] && [ -x "$BA_PG_BIN/pg_isready" ]; then isready="$BA_PG_BIN/pg_isready"
@@ -407,8 +419,11 @@ ba_redis_pid_alive() { # pidfile
   [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && grep -qa redis "/proc/$pid/cmdline" 2>/dev/null
 }
 
-ba_redis_private() { # base port
-  local dir="$1/redis" port="$2"
+# Start (or reuse) a private Redis with its files in BASE/NAME (NAME defaults to "redis"; give each
+# server of a run its own). Sets BA_REDIS_PORT. Servers started here are recorded (pidfile) in
+# BA_STARTED_REDIS and stopped by ba_stop_started.
+ba_redis_private() { # base port [name]
+  local dir="$1/${3:-redis}" port="$2"
   mkdir -p "$dir"
   local pidfile="$dir/redis.pid"
   BA_REDIS_PORT="$port"
@@ -432,6 +447,7 @@ ba_redis_private() { # base port
   local i; for i in $(seq 1 50); do ba_redis_ping 127.0.0.1 "$port" && break; sleep 0.2; done
   if ! ba_redis_ping 127.0.0.1 "$port"; then
     tail -n 20 "$dir/redis.log" >&2 || true
+    ba_redis_stop_pidfile "$pidfile"                    # not recorded yet: do not leave it behind
     ba_die "Redis did not answer on port $port (log above)"
   fi
   BA_STARTED_REDIS+=("$pidfile")

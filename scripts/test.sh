@@ -3,16 +3,21 @@
 #
 #   scripts/test.sh [extra dotnet test arguments]     e.g.  scripts/test.sh --filter Category=Rollout
 #
-# Starts a fresh PostgreSQL (127.0.0.1:55433) and Redis (127.0.0.1:56380) from the local Debian
-# binaries with their files under .data/test/ (wiped at the start of every run; installed with
-# apt-get when missing and running as root), exports
-#   TEST_POSTGRES  Npgsql connection string of a superuser, database "postgres"
-#                  (the fixtures create their own databases)
-#   TEST_REDIS     StackExchange.Redis configuration string
-# then runs `dotnet test BookingAssignment.sln -c Release "$@"`, stops the servers and exits with
-# the test run's exit code. If a port is taken by something else, the next free one is used
-# (override with TEST_PG_PORT / TEST_REDIS_PORT). Runs of this script in the same checkout are
-# serialised with a lock. `.ci/run` calls this script.
+# Starts a fresh PostgreSQL (127.0.0.1:55433), a Redis (127.0.0.1:56380) and three more independent
+# Redis servers for the RedLock quorum tests (127.0.0.1:56391-56393) from the local Debian binaries,
+# with their files under .data/test/ (postgres/, redis/, redis-q1/ .. redis-q3/; wiped at the start
+# of every run; installed with apt-get when missing and running as root), exports
+#   TEST_POSTGRES      Npgsql connection string of a superuser, database "postgres"
+#                      (the fixtures create their own databases)
+#   TEST_REDIS         StackExchange.Redis configuration string
+#   TEST_REDIS_QUORUM  the three quorum nodes, "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3" (a node's
+#                      pid: `redis-cli -p PORT INFO server`, process_id; also, in the same order,
+#                      TEST_REDIS_QUORUM_PIDFILES: their pidfiles, comma-separated)
+# then runs `dotnet test BookingAssignment.sln -c Release "$@"`, then the ops dashboard test in
+# chromium (scripts/browser-test.sh), stops the servers and exits non-zero if either failed.
+# If a port is taken by something else, the next free one is used (override the first choice
+# with TEST_PG_PORT / TEST_REDIS_PORT / TEST_REDIS_QUORUM_PORT, the first of the three). Runs of
+# this script in the same checkout are serialised with a lock. `.ci/run` calls this script.
 # shellcheck disable=SC2317,SC2154
 set -euo pipefail
 
@@ -57,32 +62,40 @@ for d in "$TEST_DIR/postgres/data" "$(ba_pg_alt_home "$TEST_DIR")/data"; do
   if ba_pg_pid_alive "$d"; then ba_info "stopping a leftover PostgreSQL ($d)"; ba_pg_stop_datadir "$d" immediate; fi
   if ba_pg_pid_alive "$d"; then ba_die "a leftover PostgreSQL still runs on $d; stop it by hand"; fi
 done
-if ba_redis_pid_alive "$TEST_DIR/redis/redis.pid"; then
-  ba_info "stopping a leftover Redis"; ba_redis_stop_pidfile "$TEST_DIR/redis/redis.pid"
-fi
+for f in "$TEST_DIR"/redis/redis.pid "$TEST_DIR"/redis-q*/redis.pid; do
+  if ba_redis_pid_alive "$f"; then
+    ba_info "stopping a leftover Redis ($(dirname "${f#"$BA_ROOT"/}"))"; ba_redis_stop_pidfile "$f"
+  fi
+done
 rm -rf "$TEST_DIR" "$(dirname "$(ba_pg_alt_home "$TEST_DIR")")"
 mkdir -p "$TEST_DIR"; chmod 0755 "$TEST_DIR"
 
-free_port() { # preferred -> prints the first port from preferred on that nothing listens on
-  local p="$1"
-  while ba_port_open 127.0.0.1 "$p"; do
-    ba_warn "port $p is in use by another program; trying $((p + 1))" >&2
-    p=$((p + 1)); [ "$p" -lt $(( $1 + 50 )) ] || ba_die "no free port near $1"
-  done
-  echo "$p"
-}
-
 ba_step "PostgreSQL"
-PG_PORT="$(free_port "${TEST_PG_PORT:-55433}")"
+PG_PORT="$(ba_free_port "${TEST_PG_PORT:-55433}")"
 ba_pg_private "$TEST_DIR" "$PG_PORT" test
 ba_step "Redis"
-REDIS_PORT="$(free_port "${TEST_REDIS_PORT:-56380}")"
+REDIS_PORT="$(ba_free_port "${TEST_REDIS_PORT:-56380}" "$PG_PORT")"
 ba_redis_private "$TEST_DIR" "$REDIS_PORT"
 
+ba_step "Redis quorum: three more independent servers for the RedLock tests"
+QUORUM_PORTS=() QUORUM=() QUORUM_PIDFILES=()
+port="${TEST_REDIS_QUORUM_PORT:-56391}"
+for n in 1 2 3; do
+  port="$(ba_free_port "$port" "$PG_PORT" "$REDIS_PORT" ${QUORUM_PORTS[@]+"${QUORUM_PORTS[@]}"})"
+  ba_redis_private "$TEST_DIR" "$port" "redis-q$n"
+  QUORUM_PORTS+=("$port"); QUORUM+=("127.0.0.1:$port"); QUORUM_PIDFILES+=("$TEST_DIR/redis-q$n/redis.pid")
+  port=$((port + 1))
+done
+
+join_comma() { local IFS=,; echo "$*"; }
 export TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Database=postgres;Username=booking;Password=booking"
 export TEST_REDIS="127.0.0.1:$REDIS_PORT"
+TEST_REDIS_QUORUM="$(join_comma "${QUORUM[@]}")"
+TEST_REDIS_QUORUM_PIDFILES="$(join_comma "${QUORUM_PIDFILES[@]}")"
+export TEST_REDIS_QUORUM TEST_REDIS_QUORUM_PIDFILES
 ba_info "TEST_POSTGRES=$TEST_POSTGRES"
 ba_info "TEST_REDIS=$TEST_REDIS"
+ba_info "TEST_REDIS_QUORUM=$TEST_REDIS_QUORUM"
 
 # ----------------------------------------------------------------------------------------------
 ba_step "dotnet test BookingAssignment.sln -c Release $*"
