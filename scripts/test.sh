@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # scripts/test.sh — run the whole test suite against real, private PostgreSQL and Redis servers.
 #
-#   scripts/test.sh [extra dotnet test arguments]     e.g.  scripts/test.sh --filter Category=Rollout
+#   scripts/test.sh [--no-browser] [extra dotnet test arguments]
+#                                       e.g.  scripts/test.sh --filter Category=Rollout
+#
+#   --no-browser   skip the ops dashboard test in chromium (scripts/browser-test.sh); the same as
+#                  BA_NO_BROWSER=1 in the environment. This script consumes it (anywhere before a
+#                  `--`); every other argument goes to `dotnet test` unchanged.
 #
 # Starts a fresh PostgreSQL (127.0.0.1:55433), a Redis (127.0.0.1:56380) and three more independent
 # Redis servers for the RedLock quorum tests (127.0.0.1:56391-56393) from the local Debian binaries,
@@ -24,6 +29,16 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$BA_ROOT"
+
+# Our own option(s) out, everything else (in order) to dotnet test.
+case "${BA_NO_BROWSER:-}" in ''|0|false|no) NO_BROWSER="" ;; *) NO_BROWSER=1 ;; esac
+DOTNET_ARGS=()
+seen_dashdash=""
+for a in "$@"; do
+  if [ -z "$seen_dashdash" ] && [ "$a" = --no-browser ]; then NO_BROWSER=1; continue; fi
+  [ "$a" != -- ] || seen_dashdash=1
+  DOTNET_ARGS+=("$a")
+done
 
 TEST_DIR="$BA_ROOT/.data/test"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -98,23 +113,23 @@ ba_info "TEST_REDIS=$TEST_REDIS"
 ba_info "TEST_REDIS_QUORUM=$TEST_REDIS_QUORUM"
 
 # ----------------------------------------------------------------------------------------------
-ba_step "dotnet test BookingAssignment.sln -c Release $*"
+ba_step "dotnet test BookingAssignment.sln -c Release ${DOTNET_ARGS[*]+"${DOTNET_ARGS[*]}"}"
 TEST_LOG="$TEST_DIR/dotnet-test.log"
 set +e
-dotnet test BookingAssignment.sln -c Release "$@" 9>&- 2>&1 | tee "$TEST_LOG" 9>&-
+dotnet test BookingAssignment.sln -c Release ${DOTNET_ARGS[@]+"${DOTNET_ARGS[@]}"} 9>&- 2>&1 | tee "$TEST_LOG" 9>&-
 DOTNET_RC=${PIPESTATUS[0]}
 set -e
 
 # ----------------------------------------------------------------------------------------------
-# >>> Browser / Node tests go here. <<<
-# When a front end with node or chromium tests is added, run it here against the same servers,
-# e.g. (install what is missing as root, like the server binaries above):
-#   command -v chromium >/dev/null || ba_apt_install chromium chromium-driver
-#   (cd web && npm ci && npm test); BROWSER_RC=$?
-# and fold its exit code into FINAL_RC below.
 BROWSER_RC=0
-ba_step "Ops dashboard in chromium (scripts/browser-test.sh)"; "$BA_ROOT/scripts/browser-test.sh" 9>&- || BROWSER_RC=$?
-# <<< end of browser / node tests >>>
+ba_step "Ops dashboard in chromium (scripts/browser-test.sh)"
+if [ -n "$NO_BROWSER" ]; then
+  BROWSER_MSG="skipped (--no-browser / BA_NO_BROWSER)"
+  ba_info "$BROWSER_MSG"
+else
+  "$BA_ROOT/scripts/browser-test.sh" 9>&- || BROWSER_RC=$?
+  if [ "$BROWSER_RC" -eq 0 ]; then BROWSER_MSG="passed"; else BROWSER_MSG="FAILED (exit code $BROWSER_RC)"; fi
+fi
 
 FINAL_RC=$DOTNET_RC
 [ "$FINAL_RC" -ne 0 ] || FINAL_RC=$BROWSER_RC
@@ -123,6 +138,7 @@ FINAL_RC=$DOTNET_RC
 ba_step "Summary"
 grep -E '^(Passed|Failed)!|^\s*(Passed|Failed|Skipped|Total)\s*:|Test Run (Successful|Failed)|error [A-Z]+[0-9]+:' "$TEST_LOG" \
   | sed 's/^\s*/    /' | sort -u | head -n 20 || true
+ba_info "browser test (ops dashboard): $BROWSER_MSG"
 ba_info "log: ${TEST_LOG#"$BA_ROOT"/}    time: $(( $(date +%s) - START_TS )) s"
 if [ "$FINAL_RC" -eq 0 ]; then ba_ok "all tests passed"; else ba_warn "tests FAILED (exit code $FINAL_RC)"; fi
 exit "$FINAL_RC"
