@@ -31,6 +31,18 @@ ba_die()  { printf '%sERROR: %s%s\n' "$BA_R" "$*" "$BA_0" >&2; exit 1; }
 
 ba_is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# Prints a script's header comment as help text: the comment lines after the #! line, up to the
+# first line that is not a comment (or is a "# shellcheck" directive), without the leading "# ".
+ba_usage() { # script
+  local line n=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    n=$((n + 1))
+    if [ "$n" -eq 1 ] && [[ "$line" == '#!'* ]]; then continue; fi
+    [[ "$line" == '#'* && "$line" != '# shellcheck'* ]] || break
+    line="${line#\#}"; printf '%s\n' "${line# }"
+  done <"$1"
+}
+
 # ---------------------------------------------------------------------------------------------
 # .env loading (KEY=VALUE lines; never executed as shell; the caller's environment wins)
 # ---------------------------------------------------------------------------------------------

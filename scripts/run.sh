@@ -31,7 +31,7 @@ cd "$BA_ROOT"
 
 DEV_DIR="$BA_ROOT/.data/dev"
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { ba_usage "${BASH_SOURCE[0]}"; }   # the header comment above
 
 case "${1:-}" in
   -h|--help|help) usage; exit 0 ;;
