@@ -1,6 +1,3 @@
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Api.Restaurants;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api;
 

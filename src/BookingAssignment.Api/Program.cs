@@ -6,12 +6,8 @@ using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Health;
 using BookingAssignment.Api.Http;
 using BookingAssignment.Api.Locking;
-using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Ops;
-using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Resilience;
-using BookingAssignment.Api.Restaurants;
-using Microsoft.Extensions.Options;
 
 try
 {

@@ -1,10 +1,6 @@
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Configuration;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
 using BookingAssignment.Api.Resilience;
-using BookingAssignment.Api.Restaurants;
-using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 
 namespace BookingAssignment.Api.Assignment;

@@ -1,6 +1,4 @@
 using BookingAssignment.Api.Configuration;
-using BookingAssignment.Core.Planning;
-using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 
 namespace BookingAssignment.Api.Assignment;

@@ -1,15 +1,7 @@
 using System.Diagnostics;
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Locking;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
-using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Resilience;
-using BookingAssignment.Api.Restaurants;
-using BookingAssignment.Core.Planning;
-using BookingAssignment.Core.StateMachine;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 

@@ -1,7 +1,3 @@
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Core.StateMachine;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Assignment;
 

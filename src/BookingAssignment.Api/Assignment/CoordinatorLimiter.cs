@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using BookingAssignment.Api.Observability;
 using System.Threading.RateLimiting;
 using BookingAssignment.Api.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Assignment;
 

@@ -1,13 +1,6 @@
 using System.Diagnostics;
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Configuration;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Api.Restaurants;
-using BookingAssignment.Core.Planning;
-using BookingAssignment.Core.StateMachine;
-using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Assignment;
 

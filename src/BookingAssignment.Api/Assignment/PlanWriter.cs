@@ -1,11 +1,4 @@
 using System.Diagnostics;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Api.Restaurants;
-using BookingAssignment.Core.Planning;
-using BookingAssignment.Core.StateMachine;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Assignment;
 

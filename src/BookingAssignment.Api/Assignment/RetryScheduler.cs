@@ -1,11 +1,4 @@
 using System.Diagnostics;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Core.Planning;
-using BookingAssignment.Core.StateMachine;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Assignment;
 

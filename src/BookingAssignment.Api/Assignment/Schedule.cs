@@ -1,8 +1,3 @@
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Api.Restaurants;
-using BookingAssignment.Core.Planning;
-using BookingAssignment.Core.StateMachine;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Assignment;
 

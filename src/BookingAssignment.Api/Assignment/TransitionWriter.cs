@@ -1,7 +1,3 @@
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Core.StateMachine;
 
 namespace BookingAssignment.Api.Assignment;
 

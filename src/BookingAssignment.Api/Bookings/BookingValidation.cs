@@ -3,7 +3,6 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
-using BookingAssignment.Api.Restaurants;
 
 namespace BookingAssignment.Api.Bookings;
 

@@ -1,7 +1,3 @@
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Core.StateMachine;
-using BookingAssignment.Api.Restaurants;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Bookings;
 

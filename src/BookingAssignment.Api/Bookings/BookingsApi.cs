@@ -2,15 +2,8 @@ using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
 using BookingAssignment.Api.Ops;
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Api.Restaurants;
-using BookingAssignment.Core.StateMachine;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Bookings;
 

@@ -3,7 +3,6 @@ using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Bookings;
 

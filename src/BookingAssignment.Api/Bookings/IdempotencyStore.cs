@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using BookingAssignment.Api.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Bookings;
 

@@ -1,4 +1,3 @@
-using BookingAssignment.Api.Persistence;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace BookingAssignment.Api.Http;

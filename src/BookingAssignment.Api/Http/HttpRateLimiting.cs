@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace BookingAssignment.Api.Http;
 

@@ -1,5 +1,3 @@
-using BookingAssignment.Api.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Locking;
 

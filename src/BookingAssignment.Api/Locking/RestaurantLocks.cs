@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using BookingAssignment.Api.Configuration;
-using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Resilience;
-using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using RedLockNet;

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using BookingAssignment.Api.Observability.Events;
-using BookingAssignment.Api.Persistence;
 
 namespace BookingAssignment.Api.Observability;
 

@@ -1,5 +1,4 @@
 using BookingAssignment.Api.Assignment;
-using BookingAssignment.Api.Observability.Events;
 using Serilog.Core;
 using Serilog.Events;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using BookingAssignment.Core.Floors;
-using BookingAssignment.Core.Planning;
 
 namespace BookingAssignment.Api.Observability;
 

@@ -3,13 +3,7 @@ using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Http;
 using BookingAssignment.Api.Locking;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Api.Restaurants;
-using BookingAssignment.Core.Planning;
-using BookingAssignment.Core.StateMachine;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Ops;
 

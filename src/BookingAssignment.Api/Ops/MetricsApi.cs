@@ -1,9 +1,7 @@
 using System.Globalization;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
-using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Resilience;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 

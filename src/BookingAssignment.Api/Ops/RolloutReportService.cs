@@ -1,8 +1,5 @@
 using System.Data.Common;
-using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Resilience;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingAssignment.Api.Ops;

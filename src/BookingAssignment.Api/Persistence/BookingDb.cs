@@ -1,5 +1,3 @@
-using BookingAssignment.Core.StateMachine;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Persistence;
 

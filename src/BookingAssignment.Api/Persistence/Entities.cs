@@ -1,4 +1,3 @@
-using BookingAssignment.Core.StateMachine;
 
 namespace BookingAssignment.Api.Persistence;
 

@@ -1,7 +1,5 @@
 using BookingAssignment.Api.Configuration;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace BookingAssignment.Api.Persistence;

@@ -1,7 +1,4 @@
 using System.Diagnostics.Metrics;
-using BookingAssignment.Api.Observability;
-using BookingAssignment.Api.Observability.Events;
-using BookingAssignment.Api.Persistence;
 
 namespace BookingAssignment.Api.Resilience;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
-using BookingAssignment.Api.Persistence;
 using Polly;
 using Polly.CircuitBreaker;
 

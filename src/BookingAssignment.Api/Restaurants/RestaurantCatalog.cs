@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using BookingAssignment.Api.Persistence;
 using BookingAssignment.Core.Floors;
 using BookingAssignment.Core.Rules;
-using Microsoft.EntityFrameworkCore;
 
 namespace BookingAssignment.Api.Restaurants;
 

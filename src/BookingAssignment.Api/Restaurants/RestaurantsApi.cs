@@ -3,8 +3,6 @@ using System.Text.Json;
 using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Http;
-using BookingAssignment.Api.Persistence;
-using BookingAssignment.Core.Planning;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BookingAssignment.Api.Restaurants;
