@@ -21,7 +21,9 @@ internal sealed class IdempotencyFilter(IdempotencyStore store, IOptions<Booking
         var http = context.HttpContext;
         var keys = http.Request.Headers[Header];
         if (keys.Count == 0) return await next(context);
-        if (keys.Count > 1) return Problems.Validation(new Dictionary<string, string[]> { [Header] = ["Send the header once."] });
+        // Repeated headers arrive as several values, or folded into one with commas ("a, b"): either way, not one key.
+        if (keys.Count > 1 || keys[0]!.Contains(','))
+            return Problems.Validation(new Dictionary<string, string[]> { [Header] = ["Send exactly one key, once (no commas)."] });
         var key = keys[0]!;
         if (key.Length is 0 or > 255) return Problems.Validation(new Dictionary<string, string[]> { [Header] = ["Must be 1–255 characters."] });
 

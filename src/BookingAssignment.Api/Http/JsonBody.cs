@@ -50,7 +50,10 @@ internal static class JsonBody
         {
             // Syntax first: a truncated or broken document is the body's fault, not the field the
             // reader stopped in (deserializing alone would report "partySize has the wrong type").
-            using (JsonDocument.Parse(body)) { }
+            using var document = JsonDocument.Parse(body);
+            // Then text PostgreSQL cannot store (NUL, an unpaired surrogate): a 400 for that field, never a 500.
+            if (UnstorableString(document.RootElement, "$") is { } path)
+                return (null, Problem(FieldFromPath(path), "Contains a character that cannot be stored (NUL or an unpaired surrogate)."));
         }
         catch (JsonException ex)
         {
@@ -66,6 +69,43 @@ internal static class JsonBody
             var field = FieldFromPath(ex.Path);
             return (null, Problem(field, field == "body" ? "The body is not valid JSON." : $"'{field}' has a value of the wrong type or format."));
         }
+    }
+
+    /// <returns>The JSON path of the first string value that holds NUL or an unpaired surrogate, or null.</returns>
+    private static string? UnstorableString(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                string value;
+                try { value = e.GetString()!; }
+                catch (InvalidOperationException) { return path; } // invalid UTF-16 in an escape
+                return IsStorable(value) ? null : path;
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                    if (UnstorableString(p.Value, $"{path}.{p.Name}") is { } found) return found;
+                return null;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                    if (UnstorableString(item, $"{path}[{i++}]") is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>No NUL (PostgreSQL text refuses it) and no unpaired surrogate (not encodable as UTF-8).</summary>
+    internal static bool IsStorable(string s)
+    {
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (c == '\0') return false;
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) { i++; continue; }
+            if (char.IsSurrogate(c)) return false;
+        }
+        return true;
     }
 
     /// <summary>"$.customer.email" → "customer.email"; "$" or null → "body".</summary>

@@ -20,7 +20,11 @@ internal static class PersistenceExtensions
             .UseNpgsql(npgsql.ConnectionString)
             .UseSnakeCaseNamingConvention()
             // The schema is owned by /migrations SQL, not by an EF model snapshot.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)
+                // A lost race or an exclusion conflict is an expected outcome that the caller re-plans;
+                // EF's own Error lines for it would read as faults. Real faults are logged where they are handled.
+                .Log((RelationalEventId.TransactionError, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug), (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug))));
         builder.Services.AddHostedService<MigrateOnStartup>();
         return builder;
     }

@@ -47,8 +47,12 @@ internal static class RestaurantValidation
         // Only IANA ids (with a '/' or UTC) — Windows names would parse on some hosts but not others.
         if (!id.Contains('/') && id != "UTC") return false;
         try { zone = TimeZoneInfo.FindSystemTimeZoneById(id); return true; }
-        catch (TimeZoneNotFoundException) { return false; }
-        catch (InvalidTimeZoneException) { return false; }
+        // Half a name ("Europe/") makes the lookup read a directory: a SecurityException or IOException, not "not found".
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException or System.Security.SecurityException
+                                       or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     public static bool TryTime(string? s, out TimeOnly t) =>
