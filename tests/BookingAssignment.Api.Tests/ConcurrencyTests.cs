@@ -1,4 +1,3 @@
-using System.Net;
 using BookingAssignment.Api.Tests.Infrastructure;
 
 namespace BookingAssignment.Api.Tests;

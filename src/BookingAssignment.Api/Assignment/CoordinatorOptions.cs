@@ -23,20 +23,3 @@ internal sealed class CoordinatorOptions
     [Range(1, 500)] public int WorkerBatchSize { get; set; } = 20;
     public bool WorkerEnabled { get; set; } = true;
 }
-
-internal sealed class PlannerOptions
-{
-    public const string Section = "Planner";
-    /// <summary>Other bookings V3 may move to make room (0 disables reassignment).</summary>
-    [Range(0, 5)] public int MaxMoves { get; set; } = 2;
-    /// <summary>Bookings starting within this many minutes are never moved.</summary>
-    [Range(0, 1440)] public int FreezeMinutes { get; set; } = 60;
-}
-
-internal sealed class ShadowOptions
-{
-    public const string Section = "Shadow";
-    /// <summary>Dry runs in flight per instance; when full, a dry run is skipped and counted.</summary>
-    [Range(1, 100)] public int MaxConcurrency { get; set; } = 4;
-    [Range(10, 60_000)] public int TimeoutMs { get; set; } = 2_000;
-}

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace BookingAssignment.Api.Http;
 

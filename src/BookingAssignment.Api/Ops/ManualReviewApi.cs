@@ -1,5 +1,4 @@
 using BookingAssignment.Api.Assignment;
-using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Http;
 using BookingAssignment.Api.Locking;

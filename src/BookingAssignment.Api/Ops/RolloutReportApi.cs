@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

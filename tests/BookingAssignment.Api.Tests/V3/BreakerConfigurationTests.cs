@@ -1,6 +1,5 @@
 using BookingAssignment.Api.Resilience;
 using BookingAssignment.Api.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
 using Polly.Registry;
 using Polly.Testing;

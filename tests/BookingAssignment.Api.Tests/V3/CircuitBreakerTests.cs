@@ -1,7 +1,6 @@
 using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Tests.Infrastructure;
 using BookingAssignment.Core.Planning;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BookingAssignment.Api.Tests.V3;
 

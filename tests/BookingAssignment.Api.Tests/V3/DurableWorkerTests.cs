@@ -1,5 +1,4 @@
 using System.Net;
-using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Locking;
 using BookingAssignment.Api.Tests.Infrastructure;
 using RedLockNet.SERedis;

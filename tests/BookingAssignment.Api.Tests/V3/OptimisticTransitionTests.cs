@@ -1,6 +1,5 @@
 using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace BookingAssignment.Api.Tests.V3;

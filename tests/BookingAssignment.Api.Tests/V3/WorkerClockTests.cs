@@ -1,7 +1,5 @@
 using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace BookingAssignment.Api.Tests.V3;

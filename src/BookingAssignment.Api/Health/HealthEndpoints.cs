@@ -37,35 +37,3 @@ internal static class HealthEndpoints
         return app;
     }
 }
-
-internal sealed class PostgresHealthCheck(BookingDb db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-    {
-        try
-        {
-            await db.Database.ExecuteSqlRawAsync("SELECT 1", ct);
-            return HealthCheckResult.Healthy();
-        }
-        catch (Exception ex) when (DbErrors.IsUnavailable(ex) || ex is InvalidOperationException)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL does not answer: " + ex.GetBaseException().Message);
-        }
-    }
-}
-
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-    {
-        try
-        {
-            var latency = await redis.GetDatabase().PingAsync();
-            return HealthCheckResult.Healthy($"ping {latency.TotalMilliseconds:F1} ms");
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return HealthCheckResult.Degraded("Redis does not answer; locking falls back to PostgreSQL: " + ex.Message);
-        }
-    }
-}

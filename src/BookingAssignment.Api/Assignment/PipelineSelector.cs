@@ -1,27 +1,10 @@
 using BookingAssignment.Api.Configuration;
-using BookingAssignment.Core.Rollout;
 using Microsoft.FeatureManagement;
 
 namespace BookingAssignment.Api.Assignment;
 
 /// <summary>Context for the per-restaurant rollout decision.</summary>
 internal sealed record RestaurantContext(Guid RestaurantId);
-
-/// <summary>
-/// Microsoft.FeatureManagement filter for the sticky percentage rollout: enabled when the
-/// restaurant's hash bucket for this feature is below <c>Percent</c>.
-/// </summary>
-[FilterAlias(Alias)]
-internal sealed class RestaurantRolloutFilter : IContextualFeatureFilter<RestaurantContext>
-{
-    public const string Alias = "RestaurantRollout";
-
-    public Task<bool> EvaluateAsync(FeatureFilterEvaluationContext featureContext, RestaurantContext appContext)
-    {
-        var percent = featureContext.Parameters.GetValue<int?>("Percent") ?? 100;
-        return Task.FromResult(RolloutBucket.IsIncluded(featureContext.FeatureName, appContext.RestaurantId, percent));
-    }
-}
 
 /// <summary>Which pipeline assigns for a restaurant, and whether the other one runs as a dry run.</summary>
 internal sealed record PipelineChoice(string Live, string? DryRun);

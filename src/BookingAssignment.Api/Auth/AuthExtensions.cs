@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using BookingAssignment.Api.Configuration;
+using Microsoft.AspNetCore.Authentication;
+
+namespace BookingAssignment.Api.Auth;
+
+internal static class AuthExtensions
+{
+    public static WebApplicationBuilder AddApiKeyAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.ClientApiKeys.Length + o.OpsApiKeys.Length > 0, "Auth: set at least one key in Auth__ClientApiKeys__0 or Auth__OpsApiKeys__0.")
+            .Validate(o => o.ClientApiKeys.Concat(o.OpsApiKeys).All(k => k.Length >= 8), "Auth: API keys must be at least 8 characters.")
+            .ValidateOnStart();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyAuthenticationHandler.ClientPolicy, p => p.RequireRole(ApiKeyAuthenticationHandler.ClientPolicy, ApiKeyAuthenticationHandler.OpsPolicy))
+            .AddPolicy(ApiKeyAuthenticationHandler.OpsPolicy, p => p.RequireRole(ApiKeyAuthenticationHandler.OpsPolicy));
+        return builder;
+    }
+
+    /// <summary>The caller's API key (for idempotency scoping and rate-limit partitions).</summary>
+    public static string? ApiKey(this HttpContext http) =>
+        http.User.FindFirstValue("api_key") ?? http.Request.Headers[ApiKeyAuthenticationHandler.Header].ToString();
+}
