@@ -31,6 +31,22 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task ALockServerTimeoutLongerThanTheLockWaitStopsTheServiceWithOneLineNamingBoth()
+    {
+        var servers = await TestServers.GetAsync();
+        var env = ApiProcess.ValidEnvironment(servers.PostgresAdmin, servers.Redis);
+        env["Locking__WaitMs"] = "1500";
+        env["Locking__NodeOperationTimeoutMs"] = "5000";
+
+        var result = await ApiProcess.RunAsync([], env, Timeout);
+
+        Assert.False(result.TimedOut, $"the service kept running\n{result}");
+        Assert.NotEqual(0, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.Contains("Locking:NodeOperationTimeoutMs (5000) must not exceed Locking:WaitMs (1500)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MigrationsApplyToAnEmptyDatabaseAndAgainAsANoOpAndTheExclusionConstraintHolds()
     {
         var servers = await TestServers.GetAsync();
@@ -43,7 +59,7 @@ public sealed class StartupTests
         var second = await ApiProcess.RunAsync(["migrate"], env, Timeout);
         Assert.True(second.ExitCode == 0 && !second.TimedOut, second.ToString());
         Assert.Contains("up to date", second.Stdout, StringComparison.Ordinal);
-        Assert.Equal(1, await db.CountAsync("SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        Assert.Equal(2, await db.CountAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"")); // one row per file in /migrations
 
         foreach (var table in new[] { "bookings", "booking_table_assignments", "observability_events", "booking_assignment_state_history",
                      "booking_assignment_attempts", "restaurant_tables", "table_adjacency", "zones", "idempotency_keys" })

@@ -83,6 +83,8 @@ internal sealed class Admission(
             Notes = d.Notes,
             CreatedAt = now,
             UpdatedAt = now,
+            IdempotencyClientHash = d.Idempotency?.ClientHash,
+            IdempotencyKey = d.Idempotency?.Key,
         };
         db.Bookings.Add(booking);
         events.Add(db, BookingEvents.Created(pipeline, d.PartySize, booking.StartAt), r.Id, booking.Id);

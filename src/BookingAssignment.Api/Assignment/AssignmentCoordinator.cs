@@ -93,9 +93,17 @@ internal sealed class AssignmentCoordinator(
     private AppEvent RateLimited(Guid restaurantId, string trigger) =>
         CoordinatorEvents.RateLimited(trigger, limiter.MaxParallel, limiter.InFlight(restaurantId));
 
+    /// <summary>Best effort: the booking is already committed, so a database gone now must not turn its answer into an error.</summary>
     private async Task RecordFallbackAsync(RestaurantModel restaurant, Guid bookingId, CancellationToken ct)
     {
-        await events.WriteAsync(CoordinatorEvents.CircuitOpen("inline", breakers.OpenedAt(Breakers.Coordinator)), restaurant.Id, bookingId, ct);
-        await events.WriteAsync(CoordinatorEvents.FallbackLegacy("inline"), restaurant.Id, bookingId, ct);
+        try
+        {
+            await events.WriteAsync(CoordinatorEvents.CircuitOpen("inline", breakers.OpenedAt(Breakers.Coordinator)), restaurant.Id, bookingId, ct);
+            await events.WriteAsync(CoordinatorEvents.FallbackLegacy("inline"), restaurant.Id, bookingId, ct);
+        }
+        catch (Exception ex) when (DbErrors.IsUnavailable(ex))
+        {
+            // The breaker timeline still shows the open breaker; this booking's two events are lost.
+        }
     }
 }

@@ -49,7 +49,8 @@ internal sealed class AssignmentRun(
         {
             return await breaker.ExecuteAsync(async token => await LockedAsync(Job.New(r, draft), token), ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && ex is not BrokenCircuitException && !DbErrors.IsUnavailable(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not BrokenCircuitException && !DbErrors.IsUnavailable(ex)
+                                   && !DbErrors.IsDuplicateIdempotencyKey(ex))
         {
             await retries.RecordErrorAsync(r.Id, null, "inline", ex, ownedVersion: null);
             return await AdmitOnlyAsync(r, draft, new Deferral(null, null), ct);
@@ -167,7 +168,7 @@ internal sealed class AssignmentRun(
                 admission.LeaveToWorker(booking, now, deferral?.DueIn);
                 if (deferral?.Cause is { } cause) writer.Note(db, booking, cause);
                 await SaveAsync(db, tx, ct);
-                return new SubmitOutcome.Admitted(booking.Id, Terminal: false);
+                return new SubmitOutcome.Admitted(booking.Id, Terminal: false) { Committed = CommittedBooking.Of(db, booking) };
             }
             writer.Start(db, booking, job.Trigger, leaseUntil: null);
             await writer.PlanAndStageAsync(db, r, booking, schedule, job.Trigger, lockEvent, job.Started, now, ct);
@@ -189,7 +190,7 @@ internal sealed class AssignmentRun(
         await SaveAsync(db, tx, ct);
         if (booking.AssignmentState is AssignmentState.Confirmed or AssignmentState.ManualReview)
             telemetry.RecordOutcome(Pipeline, StateNames.Of(booking.AssignmentState), job.Started); // committed
-        return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
+        return new SubmitOutcome.Admitted(booking.Id, Terminal: true) { Committed = CommittedBooking.Of(db, booking) };
     }
 
     /// <summary>pending → in_progress with a lease (or takes over an expired lease). Null: not ours to run.</summary>

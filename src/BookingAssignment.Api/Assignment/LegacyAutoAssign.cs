@@ -66,7 +66,7 @@ internal sealed class LegacyAutoAssign(
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         telemetry.RecordOutcome(Pipeline, StateNames.Of(booking.AssignmentState), started);
-        return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
+        return new SubmitOutcome.Admitted(booking.Id, Terminal: true) { Committed = CommittedBooking.Of(db, booking) };
     }
 
     /// <summary>Every attempt lost a race: keep the booking (capacity was there) for a human.</summary>
@@ -80,7 +80,7 @@ internal sealed class LegacyAutoAssign(
         events.Add(db, Summary("exhausted", attempts, started, booking.AssignmentReason), r.Id, booking.Id);
         await db.SaveChangesAsync(ct);
         telemetry.RecordOutcome(Pipeline, "manual_review", started);
-        return new SubmitOutcome.Admitted(booking.Id, Terminal: true);
+        return new SubmitOutcome.Admitted(booking.Id, Terminal: true) { Committed = CommittedBooking.Of(db, booking) };
     }
 
     private static AppEvent Summary(string result, int attempts, long started, string? reason) =>

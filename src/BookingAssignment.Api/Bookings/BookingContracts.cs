@@ -35,4 +35,8 @@ internal sealed record BookingDraft(
     string? CustomerEmail,
     string? CustomerPhone,
     string? Notes,
-    string? ZonePreference);
+    string? ZonePreference,
+    IdempotencyScope? Idempotency = null);
+
+/// <summary>An Idempotency-Key and the hash of the API key it is scoped to; a booking created under it carries both.</summary>
+internal sealed record IdempotencyScope(string ClientHash, string Key);

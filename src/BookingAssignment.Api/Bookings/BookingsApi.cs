@@ -13,6 +13,7 @@ internal static class BookingsApi
     public static WebApplicationBuilder AddBookings(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<FaultInjectionOptions>().BindConfiguration(FaultInjectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IdempotencyStore>();
         return builder;
     }
@@ -25,16 +26,18 @@ internal static class BookingsApi
             .WithTags("Bookings");
         group.MapPost("/", CreateAsync).AddEndpointFilter<IdempotencyFilter>();
         group.MapGet("/{id:guid}", GetAsync);
-        group.MapPost("/{id:guid}/cancel", CancelAsync);
+        group.MapPost("/{id:guid}/cancel", CancelAsync).AddEndpointFilter<IdempotencyFilter>();
         // The hosts' tools on a booking (ops keys only); handlers beside the manual-review queue.
-        group.MapPost("/{id:guid}/assign", ManualReviewApi.AssignAsync).RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).WithTags("Ops");
-        group.MapPost("/{id:guid}/retry-assignment", ManualReviewApi.RetryAsync).RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).WithTags("Ops");
+        group.MapPost("/{id:guid}/assign", ManualReviewApi.AssignAsync).AddEndpointFilter<IdempotencyFilter>()
+            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).WithTags("Ops");
+        group.MapPost("/{id:guid}/retry-assignment", ManualReviewApi.RetryAsync).AddEndpointFilter<IdempotencyFilter>()
+            .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).WithTags("Ops");
         return app;
     }
 
     private static async Task<Results<Created<BookingResponse>, Accepted<BookingResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext http, BookingDb db, RestaurantCatalog catalog, AssignmentCoordinator coordinator, IOptions<BookingOptions> options,
-        TimeProvider time, CancellationToken ct)
+        IOptions<FaultInjectionOptions> faults, TimeProvider time, CancellationToken ct)
     {
         var (request, jsonErrors) = JsonBody.Read<CreateBookingRequest>(http.Request, await JsonBody.BufferAsync(http.Request, ct));
         if (jsonErrors is not null) return Problems.Validation(jsonErrors);
@@ -46,13 +49,18 @@ internal static class BookingsApi
         if (rules.Any) return Problems.Validation(rules.ToDictionary());
 
         var draft = new BookingDraft(restaurant.Id, request.PartySize.Value, startsAt, request.Customer!.Name!,
-            NullIfEmpty(request.Customer.Email), NullIfEmpty(request.Customer.Phone), NullIfEmpty(request.Notes), NullIfEmpty(request.ZonePreference));
+            NullIfEmpty(request.Customer.Email), NullIfEmpty(request.Customer.Phone), NullIfEmpty(request.Notes), NullIfEmpty(request.ZonePreference),
+            IdempotencyFilter.ScopeOf(http));
         switch (await coordinator.SubmitAsync(restaurant, draft, ct))
         {
             case SubmitOutcome.Rejected rejected:
                 return NoAvailability(restaurant, rejected);
             case SubmitOutcome.Admitted admitted:
-                var view = (await BookingView.LoadAsync(db, catalog, admitted.BookingId, ct))!;
+                if (faults.Value.PauseAfterBookingCommitMs > 0) await Task.Delay(TimeSpan.FromMilliseconds(faults.Value.PauseAfterBookingCommitMs), time, ct);
+                // From what was committed, not a fresh read: a database gone after the commit cannot turn a saved booking into a 503.
+                var view = admitted.Committed is { } c
+                    ? BookingView.From(c.Booking, restaurant, c.TableIds)
+                    : (await BookingView.LoadAsync(db, catalog, admitted.BookingId, ct))!;
                 var location = $"/bookings/{admitted.BookingId}";
                 return admitted.Terminal ? TypedResults.Created(location, view) : TypedResults.Accepted(location, view);
             default:

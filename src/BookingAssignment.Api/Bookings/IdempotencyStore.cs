@@ -30,6 +30,8 @@ internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider
         public sealed record Replay(StoredResponse Response) : Reservation;
         public sealed record BodyMismatch : Reservation;
         public sealed record StillInFlight : Reservation;
+        /// <summary>The key's first request committed a booking but never recorded its answer (its process died): answer with that booking.</summary>
+        public sealed record Committed(Guid BookingId) : Reservation;
     }
 
     public static string Hash(string value) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
@@ -59,6 +61,8 @@ internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider
             }
             if (row.RequestHash != requestHash) return new Reservation.BodyMismatch();
             if (row.State == "completed") return new Reservation.Replay(new StoredResponse(row.ResponseStatus!.Value, row.ResponseBody!, row.ResponseLocation));
+            // Still in flight: what was committed under the key decides, before anything runs again.
+            if (await FindBookingAsync(db, clientKeyHash, key, ct) is { } committed) return new Reservation.Committed(committed);
             if (time.GetUtcNow() - row.CreatedAt > Abandoned)
             {
                 var taken = await db.Database.ExecuteSqlAsync($"""
@@ -71,6 +75,17 @@ internal sealed class IdempotencyStore(IServiceScopeFactory scopes, TimeProvider
             await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
         }
     }
+
+    /// <summary>The booking created under this key, if one was committed.</summary>
+    public async Task<Guid?> FindBookingAsync(string clientKeyHash, string key, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await FindBookingAsync(scope.ServiceProvider.GetRequiredService<BookingDb>(), clientKeyHash, key, ct);
+    }
+
+    private static Task<Guid?> FindBookingAsync(BookingDb db, string clientKeyHash, string key, CancellationToken ct) =>
+        db.Bookings.AsNoTracking().Where(b => b.IdempotencyClientHash == clientKeyHash && b.IdempotencyKey == key)
+            .Select(b => (Guid?)b.Id).SingleOrDefaultAsync(ct);
 
     public async Task CompleteAsync(string clientKeyHash, string key, StoredResponse response, Guid? bookingId, CancellationToken ct)
     {

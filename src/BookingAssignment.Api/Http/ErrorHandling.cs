@@ -20,7 +20,7 @@ internal partial class ErrorHandling(ILogger<ErrorHandling> logger) : IException
             LogDatabaseUnavailable(logger, http.Request.Path, exception.GetBaseException().Message);
             http.Response.Headers.RetryAfter = "5";
             await Problems.Status(StatusCodes.Status503ServiceUnavailable, "Service unavailable",
-                "The booking database is unreachable. Nothing was saved; retry shortly.", "database_unavailable").ExecuteAsync(http);
+                "The booking database is unreachable and this request was not completed. Retry shortly; with the same Idempotency-Key a booking that was saved is returned, never made twice.", "database_unavailable").ExecuteAsync(http);
             return true;
         }
         LogUnhandled(logger, exception, http.Request.Path);

@@ -11,11 +11,16 @@ internal static class LockingExtensions
     /// </summary>
     public static WebApplicationBuilder AddLocking(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<LockingOptions>().BindConfiguration(LockingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<RestaurantLocks>();
         var configuration = builder.Configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(configuration))
             throw new StartupConfigurationException("ConnectionStrings__Redis is not set: give a StackExchange.Redis configuration, e.g. 127.0.0.1:6379.");
+        builder.Services.AddOptions<LockingOptions>().BindConfiguration(LockingOptions.Section)
+            // No quorum configured: lock on the one Redis the service uses anyway.
+            .PostConfigure(o => { if (o.RedisEndpoints.Length == 0) o.RedisEndpoints = [configuration]; })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LockingOptions>, LockingOptionsValidator>();
+        builder.Services.AddSingleton<RestaurantLocks>();
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
         {
             var options = ConfigurationOptions.Parse(configuration);

@@ -46,27 +46,38 @@ internal sealed class RestaurantLocks : IDisposable
     private readonly ResiliencePipeline _breaker;
     private readonly LockingOptions _options;
 
-    public RestaurantLocks(IConnectionMultiplexer redis, IOptions<LockingOptions> options, [FromKeyedServices(Breakers.RedisLock)] ResiliencePipeline breaker, ILoggerFactory loggers)
+    public RestaurantLocks(IOptions<LockingOptions> options, [FromKeyedServices(Breakers.RedisLock)] ResiliencePipeline breaker, ILoggerFactory loggers)
     {
         _options = options.Value;
         _breaker = breaker;
         var multiplexers = new List<RedLockMultiplexer>();
-        if (_options.RedisEndpoints.Length == 0)
+        foreach (var endpoint in _options.RedisEndpoints)
         {
-            multiplexers.Add(new RedLockMultiplexer(redis));
-            _servers.Add(redis);
+            var mux = ConnectionMultiplexer.Connect(LockServerConfiguration(endpoint, _options));
+            _owned.Add(mux);
+            _servers.Add(mux);
+            multiplexers.Add(new RedLockMultiplexer(mux));
         }
-        else
-            foreach (var endpoint in _options.RedisEndpoints)
-            {
-                var config = ConfigurationOptions.Parse(endpoint);
-                config.AbortOnConnectFail = false;
-                var mux = ConnectionMultiplexer.Connect(config);
-                _owned.Add(mux);
-                _servers.Add(mux);
-                multiplexers.Add(new RedLockMultiplexer(mux));
-            }
-        _factory = RedLockFactory.Create(multiplexers, loggers);
+        // One quorum attempt per try: the bounded wait (WaitMs, RetryMs) is the only retry loop.
+        _factory = RedLockFactory.Create(multiplexers, new RedLockRetryConfiguration(retryCount: 1, retryDelayMs: 10), loggers);
+    }
+
+    /// <summary>
+    /// A lock server's connection: its own connect and command timeouts far below the lock's wait,
+    /// and commands to a disconnected server fail at once instead of waiting in a backlog — so a
+    /// dead or hung server costs at most one timeout, and a majority of them falls back to the
+    /// database lock within WaitMs.
+    /// </summary>
+    internal static ConfigurationOptions LockServerConfiguration(string endpoint, LockingOptions o)
+    {
+        var config = ConfigurationOptions.Parse(endpoint);
+        config.AbortOnConnectFail = false;
+        config.ConnectTimeout = o.NodeConnectTimeoutMs;
+        config.SyncTimeout = o.NodeOperationTimeoutMs;
+        config.AsyncTimeout = o.NodeOperationTimeoutMs;
+        config.ConnectRetry = 1;
+        config.BacklogPolicy = BacklogPolicy.FailFast;
+        return config;
     }
 
     public async Task<LockLease> AcquireAsync(string resource, CancellationToken ct)

@@ -32,6 +32,17 @@ internal static class DbErrors
         return false;
     }
 
+    /// <summary>The unique index of bookings (idempotency_client_hash, idempotency_key).</summary>
+    public const string BookingIdempotencyKey = "bookings_idempotency_key";
+
+    /// <summary>A booking already exists under this Idempotency-Key: the answer is that booking, not an error.</summary>
+    public static bool IsDuplicateIdempotencyKey(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: UniqueViolation, ConstraintName: BookingIdempotencyKey }) return true;
+        return false;
+    }
+
     public static bool IsExclusionViolation(Exception ex) => SqlState(ex) == ExclusionViolation;
 
     public static string? SqlState(Exception ex)

@@ -68,6 +68,9 @@ internal sealed class Booking
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? CancelledAt { get; set; }
+    /// <summary>The Idempotency-Key (and the hash of the API key it is scoped to) the booking was created under.</summary>
+    public string? IdempotencyClientHash { get; set; }
+    public string? IdempotencyKey { get; set; }
 }
 
 internal static class BookingStatus

@@ -59,5 +59,5 @@ internal static class Breakers
     }
 
     /// <summary>Lost races and exclusion conflicts are outcomes, not faults.</summary>
-    public static bool IsBusinessOutcome(Exception ex) => DbErrors.IsConflict(ex);
+    public static bool IsBusinessOutcome(Exception ex) => DbErrors.IsConflict(ex) || DbErrors.IsDuplicateIdempotencyKey(ex);
 }

@@ -13,6 +13,7 @@ public sealed class ApiServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private ApiServerProcess(Process process, Uri url)
     {
@@ -63,8 +64,10 @@ public sealed class ApiServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"The API did not become ready within {timeout}:\n{output}");
     }
 
+    /// <summary>Kills the process (SIGKILL, the whole tree) if it still runs. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

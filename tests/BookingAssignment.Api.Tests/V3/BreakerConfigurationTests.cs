@@ -50,3 +50,21 @@ public sealed class BreakerConfigurationTests
     private static CircuitBreakerPredicateArguments<object> Args(Exception ex) =>
         new(Polly.ResilienceContextPool.Shared.Get(), Polly.Outcome.FromException<object>(ex));
 }
+
+/// <summary>What a dead or hung lock server may cost: the connections' own bounds, from the Locking options.</summary>
+public sealed class LockServerConfigurationTests
+{
+    [Fact]
+    public void EveryLockServerConnectionIsBoundedByTheNodeTimeoutsAndFailsFastWhenDisconnected()
+    {
+        var options = new BookingAssignment.Api.Configuration.LockingOptions { NodeConnectTimeoutMs = 250, NodeOperationTimeoutMs = 80, WaitMs = 1500 };
+        var config = BookingAssignment.Api.Locking.RestaurantLocks.LockServerConfiguration("127.0.0.1:6390", options);
+
+        Assert.Equal(250, config.ConnectTimeout);
+        Assert.Equal(80, config.AsyncTimeout);
+        Assert.Equal(80, config.SyncTimeout);
+        Assert.False(config.AbortOnConnectFail);
+        Assert.False(config.BacklogPolicy.QueueWhileDisconnected);
+        Assert.Empty(BookingAssignment.Api.Configuration.LockingOptions.Problems(options));
+    }
+}

@@ -25,3 +25,7 @@ internal abstract class SqlFileMigration(string fileName) : Migration
 [DbContext(typeof(BookingDb))]
 [Migration("20261128000001_Initial")]
 internal sealed class Initial() : SqlFileMigration("0001_initial.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000002_IdempotencyKeyOnBooking")]
+internal sealed class IdempotencyKeyOnBooking() : SqlFileMigration("0002_idempotency_key_on_booking.sql");
