@@ -27,6 +27,13 @@ var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 // Warm-up (JIT, pools) — not measured.
 await RunLoadAsync(http, restaurants, zone, Math.Min(20, opts.Clients), TimeSpan.FromSeconds(3), dayOffset: 300);
 
+if (opts.RedisPids.Length > 0)
+{
+    // Longer warm-up: tiered JIT and PostgreSQL caches otherwise make the first scenario the slowest.
+    await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(15), dayOffset: 200);
+    return await RedisFaultsAsync(http, restaurants, zone, opts, data);
+}
+
 double ceiling;
 await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + opts.Clients))
     ceiling = await CeilingAsync(ceilingData, opts.Clients, TimeSpan.FromSeconds(opts.Seconds)); // disposed: its connections close before the API is measured
@@ -70,6 +77,52 @@ var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteInd
 Console.WriteLine(json);
 if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
 return overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0 && load.ServerErrors == 0 && drop.ServerErrors == 0 ? 0 : 1;
+
+// --redis-pids p1,p2,p3: the same steady load with lock servers hung (SIGSTOP) or killed, beside
+// no-fault runs before and between them (the machine is noisy: compare within one run).
+static async Task<int> RedisFaultsAsync(HttpClient http, List<Guid> restaurants, TimeZoneInfo zone, Args opts, NpgsqlDataSource data)
+{
+    var p = opts.RedisPids;
+    (string Name, string Signal, int[] Pids, bool Undo)[] scenarios =
+    [
+        ("no fault", "", [], false),
+        ("1 of 3 hung (SIGSTOP)", "STOP", [p[0]], true),
+        ("no fault, again", "", [], false),
+        ("2 of 3 hung (SIGSTOP)", "STOP", [p[0], p[1]], true),
+        ("no fault, third", "", [], false),
+        ("1 of 3 killed", "KILL", [p[0]], false),
+        ("2 of 3 killed", "KILL", [p[1]], false),
+    ];
+    var results = new List<object>();
+    using var ops = new HttpClient { BaseAddress = new Uri(opts.Url) };
+    ops.DefaultRequestHeaders.Add("X-Api-Key", opts.OpsKey);
+    foreach (var (name, signal, pids, undo) in scenarios)
+    {
+        // Fresh restaurants per scenario: every scenario books the same kind of empty evenings.
+        var fresh = new List<Guid>();
+        for (var i = 0; i < restaurants.Count; i++) fresh.Add(await CreateRestaurantAsync(ops, $"{name} {i}"));
+        foreach (var pid in pids) Signal(signal, pid);
+        var run = await RunLoadAsync(http, fresh, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
+        if (undo) foreach (var pid in pids) Signal("CONT", pid);
+        Console.WriteLine($"{name,-24} {run.PerSecond,8:F1} req/s  p50 {run.Percentile(0.5),8:F1} ms  p99 {run.Percentile(0.99),8:F1} ms  max {run.Percentile(1),8:F1} ms  5xx {run.ServerErrors}");
+        results.Add(new { scenario = name, run = run.Summary() });
+    }
+    var overlaps = await ScalarAsync(data, """
+        SELECT count(*) FROM booking_table_assignments a JOIN booking_table_assignments b
+          ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
+        WHERE a.released_at IS NULL AND b.released_at IS NULL
+        """);
+    var json = JsonSerializer.Serialize(new { machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", clients = opts.Clients,
+        secondsPerScenario = opts.Seconds, results, overlappingLiveAssignments = overlaps }, new JsonSerializerOptions { WriteIndented = true });
+    if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
+    return overlaps == 0 ? 0 : 1;
+
+    static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {pid}");
+        kill.WaitForExit();
+    }
+}
 
 static async Task<Guid> CreateRestaurantAsync(HttpClient ops, string name)
 {
@@ -239,6 +292,12 @@ internal sealed class Run
         _status.AddOrUpdate(code, 1, (_, n) => n + 1);
     }
 
+    public double Percentile(double q)
+    {
+        var sorted = _latencies.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
     public object Summary()
     {
         var sorted = _latencies.Order().ToArray();
@@ -253,7 +312,8 @@ internal sealed class Run
     }
 }
 
-internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output)
+internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,
+    int[] RedisPids)
 {
     public static Args Parse(string[] a)
     {
@@ -262,6 +322,7 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             Get("--postgres", "Host=127.0.0.1;Port=55435;Database=booking;Username=booking;Password=booking"),
             int.Parse(Get("--clients", "200"), CultureInfo.InvariantCulture), int.Parse(Get("--seconds", "20"), CultureInfo.InvariantCulture),
             int.Parse(Get("--restaurants", "20"), CultureInfo.InvariantCulture), int.Parse(Get("--drop", "2000"), CultureInfo.InvariantCulture),
-            int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture), a.Contains("--out") ? Get("--out", "") : null);
+            int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture), a.Contains("--out") ? Get("--out", "") : null,
+            Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray());
     }
 }

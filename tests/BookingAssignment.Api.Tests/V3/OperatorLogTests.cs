@@ -34,5 +34,9 @@ public sealed class OperatorLogTests
         Assert.Contains($"[assignment.coordinator] coordinator.confirmed booking={booking.Id}", output, StringComparison.Ordinal);
         Assert.Contains($"[assignment.state_machine] booking.assignment_state_transition booking={booking.Id}", output, StringComparison.Ordinal);
         Assert.Contains($"[assignment.shadow] shadow.comparison booking={booking.Id}", output, StringComparison.Ordinal);
+        // At the default level operators run, no per-call chatter from the libraries: RedLock's
+        // "Lock status: …" line per lock and Polly's per-execution lines are off.
+        Assert.DoesNotContain("Lock status:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Execution attempt", output, StringComparison.Ordinal);
     }
 }
