@@ -34,13 +34,14 @@ public class PlannerBenchmarks
 
 public static class Policies
 {
-    public static readonly string[] Names = ["legacy", "v3", "v3+moves"];
+    public static readonly string[] Names = ["legacy", "v3", "v3+moves", "v3-exact"];
 
     public static IAssignmentPlanner Create(string name) => name switch
     {
         "legacy" => new LegacyPlanner(),
         "v3" => new TablePlanner(new TablePlannerOptions { MaxMoves = 0 }),
         "v3+moves" => new TablePlanner(new TablePlannerOptions { MaxMoves = 2 }),
+        "v3-exact" => new ExactPlanner(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 }

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using BookingAssignment.Core.Floors;
+
+namespace BookingAssignment.Core.Planning;
+
+/// <summary>
+/// The complete search behind <see cref="ExactPlanner"/>. Variables are the new party and every
+/// booking that may take other tables — movable bookings on known tables and admitted bookings
+/// still waiting for tables — in the new party's component of the overlap graph (bookings outside
+/// it cannot interact with it). Immovable bookings are constraints. Depth-first in start order with
+/// forward checking on table bitmasks; each booking tries its current tables first, the new party
+/// its best-scored sets first. First any arrangement (proving feasibility), then iterative
+/// deepening on the number of moves below it, so the answer moves as few bookings as possible.
+/// </summary>
+internal sealed class ArrangementSearch
+{
+    private const int NewParty = 0;
+    private readonly Floor _floor;
+    private readonly PlanRequest _request;
+    private readonly ExactPlannerOptions _options;
+    private readonly IReadOnlyList<TableSet> _sets;
+    private readonly UInt128[] _setMask;
+    private readonly bool _tooLarge;
+
+    // Variables: 0 is the new party, then the component's movable and waiting bookings, in start order.
+    private readonly List<Occupancy?> _vars = [];
+    private int[][] _domain = [];
+    private int[][] _neighbours = [];
+    private int[] _current = [];
+    private int[] _order = [];
+
+    private int[] _assigned = [];
+    private UInt128[] _blocked = [];
+    private long _nodes;
+    private readonly Stopwatch _clock;
+    private readonly TimeSpan _deadline;
+    private bool _outOfBudget;
+
+    /// <param name="clock">Started when the decision started: the budget covers the whole decision, not only the search.</param>
+    public ArrangementSearch(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, ExactPlannerOptions options, Stopwatch clock)
+    {
+        _clock = clock;
+        // Stop a little before the budget: building the answer and returning it must fit inside it too.
+        _deadline = options.Budget * 0.95;
+        _floor = floor;
+        _request = request;
+        _options = options;
+        _sets = floor.Candidates;
+        _tooLarge = floor.Tables.Count > 128;
+        _setMask = new UInt128[_sets.Count];
+        if (_tooLarge) return;
+        for (var s = 0; s < _sets.Count; s++)
+            foreach (var t in _sets[s].Indexes) _setMask[s] |= UInt128.One << t;
+        Classify(occupied);
+    }
+
+    /// <summary>True when an admitted booking without tables shares the new party's component.</summary>
+    public bool HasWaitingBookings { get; private set; }
+
+    public ArrangementDecision Run()
+    {
+        if (_tooLarge) return new ArrangementDecision.BudgetExhausted(); // beyond the bitmask: no proof either way
+        BuildDomains();
+        if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
+
+        var any = Solve(int.MaxValue);
+        if (any is null) return _outOfBudget ? new ArrangementDecision.BudgetExhausted() : new ArrangementDecision.Infeasible("no_arrangement");
+        var best = any;
+        for (var k = 0; k < Moves(any) && !_outOfBudget; k++)
+            if (Solve(k) is { } fewer) { best = fewer; break; }
+        return new ArrangementDecision.Feasible(ToPlan(best));
+    }
+
+    private readonly List<(Slot During, UInt128 Mask)> _fixed = [];
+
+    /// <summary>Immovable bookings become constraints; the others, in the new party's component, variables.</summary>
+    private void Classify(IReadOnlyList<Occupancy> occupied)
+    {
+        var fixedMasks = _fixed;
+        var candidates = new List<Occupancy>();
+        foreach (var o in occupied)
+        {
+            var known = o.TableIds.Select(_floor.IndexOf).ToArray();
+            if (o.TableIds.Count == 0)
+            {
+                // Waiting for tables: must be placed too, unless a person has to decide (not movable: manual review).
+                if (o.Movable) candidates.Add(o);
+                continue;
+            }
+            if (o.Movable && known.All(i => i >= 0) && CurrentSet(known) >= 0) candidates.Add(o);
+            else
+            {
+                var mask = UInt128.Zero;
+                foreach (var i in known) if (i >= 0) mask |= UInt128.One << i;
+                fixedMasks.Add((o.During, mask));
+            }
+        }
+
+        // The new party's component of the overlap graph, among the bookings that may take other tables.
+        var inComponent = new bool[candidates.Count];
+        var frontier = new Queue<Slot>([_request.During]);
+        while (frontier.Count > 0)
+        {
+            var slot = frontier.Dequeue();
+            for (var i = 0; i < candidates.Count; i++)
+                if (!inComponent[i] && candidates[i].During.Overlaps(slot)) { inComponent[i] = true; frontier.Enqueue(candidates[i].During); }
+        }
+        _vars.Add(null);
+        _vars.AddRange(candidates.Where((_, i) => inComponent[i])
+            .OrderBy(o => o.During.Start.UtcTicks).ThenBy(o => o.BookingId));
+        HasWaitingBookings = _vars.Skip(1).Any(o => o!.TableIds.Count == 0);
+    }
+
+    private void BuildDomains()
+    {
+        var fixedMasks = _fixed;
+        var n = _vars.Count;
+        // One global order for every booking's sets (fewest tables, fewest seats), current tables moved first.
+        var bySize = Enumerable.Range(0, _sets.Count).OrderBy(s => _sets[s].Count).ThenBy(s => _sets[s].MaxCovers).ThenBy(s => s).ToArray();
+        _domain = new int[n][];
+        _current = new int[n];
+        _neighbours = new int[n][];
+        for (var v = 0; v < n; v++)
+        {
+            var during = During(v);
+            var party = v == NewParty ? _request.PartySize : _vars[v]!.PartySize;
+            var blockedByFixed = UInt128.Zero;
+            foreach (var (slot, mask) in fixedMasks) if (slot.Overlaps(during)) blockedByFixed |= mask;
+            _current[v] = v == NewParty || _vars[v]!.TableIds.Count == 0 ? -1 : CurrentSet(_vars[v]!.TableIds.Select(_floor.IndexOf).ToArray());
+            var domain = new List<int>();
+            if (_current[v] >= 0 && (_setMask[_current[v]] & blockedByFixed) == 0) domain.Add(_current[v]);
+            foreach (var s in bySize)
+                if (s != _current[v] && _sets[s].Fits(party) && (_setMask[s] & blockedByFixed) == 0) domain.Add(s);
+            _domain[v] = v == NewParty
+                ? domain.OrderBy(s => TablePlanner.StaticScore(_sets[s], _request, _options.Scoring)).ThenBy(s => s).ToArray()
+                : domain.ToArray();
+            var neighbours = new List<int>();
+            for (var u = 0; u < n; u++) if (u != v && During(u).Overlaps(during)) neighbours.Add(u);
+            _neighbours[v] = neighbours.ToArray();
+        }
+        // Start order, the new party among the others at its own start.
+        _order = Enumerable.Range(0, n).OrderBy(v => During(v).Start.UtcTicks).ThenBy(v => v).ToArray();
+    }
+
+    private Slot During(int v) => v == NewParty ? _request.During : _vars[v]!.During;
+
+    private int CurrentSet(int[] tables)
+    {
+        var mask = UInt128.Zero;
+        foreach (var t in tables) mask |= UInt128.One << t;
+        for (var s = 0; s < _sets.Count; s++) if (_setMask[s] == mask) return s;
+        return -1;
+    }
+
+    /// <summary>One complete arrangement with at most <paramref name="maxMoves"/> moves, or null (none, or out of budget).</summary>
+    private int[]? Solve(int maxMoves)
+    {
+        var n = _vars.Count;
+        _assigned = Enumerable.Repeat(-1, n).ToArray();
+        _blocked = new UInt128[n];
+        return Step(0, 0, maxMoves) ? (int[])_assigned.Clone() : null;
+    }
+
+    private bool Step(int depth, int moves, int maxMoves)
+    {
+        if (depth == _order.Length) return true;
+        if (++_nodes > _options.NodeBudget || (_nodes % 8 == 0 && _clock.Elapsed > _deadline)) _outOfBudget = true;
+        if (_outOfBudget) return false;
+        var v = _order[depth];
+        foreach (var s in _domain[v])
+        {
+            if ((_setMask[s] & _blocked[v]) != 0) continue;
+            var cost = IsMove(v, s) ? 1 : 0;
+            if (moves + cost > maxMoves) continue;
+            _assigned[v] = s;
+            if (ForwardCheck(v, s, out var saved) && Step(depth + 1, moves + cost, maxMoves)) return true;
+            foreach (var (u, mask) in saved) _blocked[u] = mask;
+            _assigned[v] = -1;
+            if (_outOfBudget) return false;
+        }
+        return false;
+    }
+
+    /// <summary>Blocks the set for every unassigned neighbour; false when one of them has no set left.</summary>
+    private bool ForwardCheck(int v, int s, out List<(int, UInt128)> saved)
+    {
+        saved = [];
+        var ok = true;
+        foreach (var u in _neighbours[v])
+        {
+            if (_assigned[u] >= 0) continue;
+            saved.Add((u, _blocked[u]));
+            _blocked[u] |= _setMask[s];
+            if (ok && !_domain[u].Any(x => (_setMask[x] & _blocked[u]) == 0)) ok = false;
+        }
+        return ok;
+    }
+
+    /// <summary>A booking on tables leaving them counts as a move; a waiting booking getting its first tables does not.</summary>
+    private bool IsMove(int v, int s) => v != NewParty && _current[v] >= 0 && s != _current[v];
+
+    private int Moves(int[] assignment) => Enumerable.Range(1, assignment.Length - 1).Count(v => IsMove(v, assignment[v]));
+
+    private TablePlan ToPlan(int[] assignment)
+    {
+        var chosen = _sets[assignment[NewParty]];
+        var moves = new List<Move>();
+        for (var v = 1; v < assignment.Length; v++)
+            if (IsMove(v, assignment[v]))
+                moves.Add(new Move(_vars[v]!.BookingId, _vars[v]!.TableIds, Ids(_sets[assignment[v]])));
+        var strategy = moves.Count > 0 ? "reassigned" : chosen.Count == 1 ? "single" : "joined";
+        var score = TablePlanner.StaticScore(chosen, _request, _options.Scoring) + _options.Scoring.MoveWeight * moves.Count;
+        return new TablePlan(Ids(chosen), strategy, Math.Round(score, 4), moves);
+    }
+
+    private Guid[] Ids(TableSet set) => set.Indexes.Select(i => _floor.Tables[i].Id).ToArray();
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using BookingAssignment.Core.Floors;
+
+namespace BookingAssignment.Core.Planning;
+
+/// <summary>
+/// Exact admission (SPEC §4.2): a request is seatable when some arrangement of the movable
+/// bookings (confirmed, not seated, not pinned, outside the freeze window) and of the admitted
+/// bookings still waiting for tables, plus the new one, fits the floor's single tables and
+/// allowed combinations. Decided in three steps, cheapest first:
+/// <list type="number">
+/// <item>the capacity relaxation (<see cref="CapacityCheck"/>): when even that fails, no arrangement exists;</item>
+/// <item>the scored planner without moves, then with its bounded one- and two-move search: when nobody
+/// else in the new party's component waits for tables, a plan it finds is exact;</item>
+/// <item>a complete search (<see cref="ArrangementSearch"/>) over the bookings that overlap the new
+/// one, directly or through a chain: fewest moves first, then the planner's static score.</item>
+/// </list>
+/// The search is bounded by time and nodes; running out is <see cref="ArrangementDecision.BudgetExhausted"/>,
+/// never a guess.
+/// </summary>
+public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolver, IAssignmentPlanner
+{
+    private readonly CapacityCheck _capacity = new();
+    private readonly TablePlanner _zeroMoves = new(options.Scoring with { MaxMoves = 0 });
+    private readonly TablePlanner _fewMoves = new(options.Scoring with { MaxMoves = 2 });
+
+    public ExactPlanner() : this(new ExactPlannerOptions()) { }
+
+    public ExactPlannerOptions Options => options;
+
+    public TablePlan? Plan(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request) =>
+        Decide(floor, occupied, request) is ArrangementDecision.Feasible f ? f.Plan : null;
+
+    public ArrangementDecision Decide(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(floor);
+        ArgumentNullException.ThrowIfNull(occupied);
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        var capacity = _capacity.Check(floor, occupied, request);
+        if (!capacity.Ok) return new ArrangementDecision.Infeasible(capacity.Reason!);
+
+        // When nobody that could interact with the new party waits for tables, the floor as it stands
+        // is the whole problem: a free set (no moves), then the planner's bounded moves (one, then
+        // two; each plan re-validated against the evening), before the complete search.
+        var anyWaiting = false;
+        foreach (var o in occupied) if (o.Movable && o.TableIds.Count == 0) { anyWaiting = true; break; }
+        if (!anyWaiting && Planned(floor, occupied, request) is { } quick) return quick;
+        var search = new ArrangementSearch(floor, occupied, request, options, clock);
+        if (anyWaiting && !search.HasWaitingBookings && Planned(floor, occupied, request) is { } later) return later;
+        return search.Run();
+    }
+
+    private ArrangementDecision.Feasible? Planned(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request)
+    {
+        var plan = _zeroMoves.Plan(floor, occupied, request) ?? _fewMoves.Plan(floor, occupied, request);
+        return plan is null ? null : new ArrangementDecision.Feasible(plan);
+    }
+}

@@ -1,0 +1,14 @@
+namespace BookingAssignment.Core.Planning;
+
+/// <summary>Bounds and scoring of <see cref="ExactPlanner"/>.</summary>
+public sealed record ExactPlannerOptions
+{
+    /// <summary>Wall-clock budget of one decision; past it the answer is <see cref="ArrangementDecision.BudgetExhausted"/>.</summary>
+    public TimeSpan Budget { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Search nodes of one decision (a deterministic bound beside the clock).</summary>
+    public long NodeBudget { get; init; } = 2_000_000;
+
+    /// <summary>How the new party's tables are scored (the planner's weights); moves are minimised before the score.</summary>
+    public TablePlannerOptions Scoring { get; init; } = new() { MaxMoves = 0 };
+}

@@ -1,0 +1,127 @@
+using BookingAssignment.Core.Planning;
+
+namespace BookingAssignment.Core.Tests.Planning;
+
+/// <summary>
+/// Exact admission against an independent brute force: on thousands of small random floors the
+/// decision agrees with the oracle every time, every plan it returns is valid for the whole
+/// evening, and it moves no more bookings than the fewest the oracle needs.
+/// </summary>
+public class ExactPlannerTests
+{
+    private const int Instances = 4000;
+    private static readonly ExactPlanner Planner = new();
+
+    /// <summary>The random instances, and for odd seeds the same with a third of the movable bookings still waiting for tables.</summary>
+    private static Instance Make(int seed)
+    {
+        var instance = RandomInstances.Make(seed);
+        if (seed % 2 == 0) return instance;
+        var rng = new Random(seed * 31 + 7);
+        var occupied = instance.Occupied.Select(o => o.Movable && rng.Next(3) == 0 ? o with { TableIds = [] } : o).ToList();
+        return instance with { Occupied = occupied };
+    }
+
+    [Fact]
+    public void AgreesWithTheBruteForceOracleOnEveryRandomInstance()
+    {
+        int feasible = 0, infeasible = 0;
+        var disagreements = new List<string>();
+        for (var seed = 0; seed < Instances; seed++)
+        {
+            var i = Make(seed);
+            var oracle = ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request);
+            var decision = Planner.Decide(i.Floor, i.Occupied, i.Request);
+            if (decision is ArrangementDecision.BudgetExhausted) disagreements.Add($"seed {seed}: budget exhausted on a small instance");
+            else if (oracle != decision is ArrangementDecision.Feasible) disagreements.Add($"seed {seed}: oracle {oracle}, planner {decision}");
+            if (oracle) feasible++; else infeasible++;
+        }
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(10)));
+        Assert.True(feasible > 500 && infeasible > 500, $"the generator must exercise both answers ({feasible} feasible, {infeasible} not)");
+    }
+
+    [Fact]
+    public void EveryPlanIsValidForTheWholeEveningAndMovesOnlyMovableBookings()
+    {
+        var checkedPlans = 0;
+        for (var seed = 0; seed < Instances; seed++)
+        {
+            var i = Make(seed);
+            if (Planner.Decide(i.Floor, i.Occupied, i.Request) is not ArrangementDecision.Feasible { Plan: var plan }) continue;
+            checkedPlans++;
+            var placed = ScheduleOracle.Apply(i.Occupied.Where(o => o.TableIds.Count > 0).ToList(), i.Request, plan, Guid.NewGuid());
+            Assert.True(ScheduleOracle.Violation(i.Floor, placed) is null, $"seed {seed}: {ScheduleOracle.Violation(i.Floor, placed)}");
+            foreach (var move in plan.Moves)
+            {
+                var moved = i.Occupied.Single(o => o.BookingId == move.BookingId);
+                Assert.True(moved.Movable && moved.TableIds.Count > 0, $"seed {seed}: moved {move.BookingId}, which may not move");
+            }
+            // Those still waiting must fit beside the result too: the oracle seats them with no further moves.
+            var waiting = i.Occupied.Where(o => o.TableIds.Count == 0).ToList();
+            if (waiting.Count > 0)
+            {
+                var fixedNow = placed.Select(o => o with { Movable = false }).ToList();
+                foreach (var w in waiting.Skip(1)) fixedNow.Add(w);
+                var first = waiting[0];
+                Assert.True(ScheduleOracle.CanSeat(i.Floor, fixedNow, new PlanRequest(first.PartySize, first.During)),
+                    $"seed {seed}: the plan leaves a waiting booking without a place");
+            }
+        }
+        Assert.True(checkedPlans > 500, $"only {checkedPlans} plans checked");
+    }
+
+    [Fact]
+    public void MovesNoMoreBookingsThanTheFewestTheOracleNeeds()
+    {
+        for (var seed = 0; seed < Instances; seed += 3)
+        {
+            var i = Make(seed);
+            if (Planner.Decide(i.Floor, i.Occupied, i.Request) is not ArrangementDecision.Feasible { Plan: var plan }) continue;
+            var fewest = Enumerable.Range(0, plan.Moves.Count + 1).First(k => ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request, maxMoves: k));
+            Assert.True(plan.Moves.Count == fewest, $"seed {seed}: {plan.Moves.Count} moves where {fewest} suffice");
+        }
+    }
+
+    [Fact]
+    public void ARequestWithAFreeTableIsSeatedThereWithoutMovingAnyone()
+    {
+        var floor = PlanningFixtures.Floor(["A:1-2", "B:1-4", "C:1-4"], []);
+        var occupied = new[] { floor.Booked(0, "B", PlanningFixtures.Window(0, 90), 4) };
+        var decision = Planner.Decide(floor, occupied, new PlanRequest(2, PlanningFixtures.Window(30, 90)));
+        var plan = Assert.IsType<ArrangementDecision.Feasible>(decision).Plan;
+        Assert.Empty(plan.Moves);
+        Assert.Equal([floor.Tables[0].Id], plan.TableIds);
+    }
+
+    [Fact]
+    public void AFragmentedEveningIsSolvedByMovingABooking()
+    {
+        // Four two-tops joinable in a row, A and C taken: a party of 4 needs two adjacent free
+        // tables, which moving one couple (A to D) makes.
+        var floor = PlanningFixtures.Floor(["A:1-2", "B:1-2", "C:1-2", "D:1-2"], ["A-B", "B-C", "C-D"]);
+        var occupied = new[]
+        {
+            floor.Booked(0, "A", PlanningFixtures.Window(0, 120), 2, movable: true),
+            floor.Booked(1, "C", PlanningFixtures.Window(0, 120), 2, movable: true),
+        };
+        var plan = Assert.IsType<ArrangementDecision.Feasible>(Planner.Decide(floor, occupied, new PlanRequest(4, PlanningFixtures.Window(30, 90)))).Plan;
+        Assert.Equal(2, plan.TableIds.Count);
+        Assert.Single(plan.Moves);
+        Assert.Null(ScheduleOracle.Violation(floor, ScheduleOracle.Apply(occupied, new PlanRequest(4, PlanningFixtures.Window(30, 90)), plan, Guid.NewGuid())));
+    }
+
+    [Fact]
+    public void RunningOutOfBudgetIsReportedAsSuchNeverAsAnAnswer()
+    {
+        var tight = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1 });
+        var floor = PlanningFixtures.Floor(["A:1-2", "B:1-2", "C:1-2", "D:1-2"], ["A-B", "B-C", "C-D"]);
+        var occupied = new[]
+        {
+            floor.Booked(0, "A", PlanningFixtures.Window(0, 150), 2, movable: true),
+            floor.Booked(1, "C", PlanningFixtures.Window(0, 120), 2, movable: true),
+            // Admitted after A and still waiting for tables: the quick paths do not apply, the search must decide.
+            new Occupancy(PlanningFixtures.BookingId(2), [], PlanningFixtures.Window(130, 60), 1, Movable: true),
+        };
+        Assert.IsType<ArrangementDecision.BudgetExhausted>(tight.Decide(floor, occupied, new PlanRequest(4, PlanningFixtures.Window(30, 90))));
+    }
+}
