@@ -5,7 +5,8 @@ namespace BookingAssignment.Simulator;
 /// <param name="Experimental">True for policies that are not the product's behaviour (yield experiments that may decline seatable requests).</param>
 public sealed record Policy(string Name, Func<IAssignmentPlanner> Create, bool Experimental = false);
 
-public sealed record PolicyNight(string Policy, int Covers, int Accepted, int Moves, double PeakUtilisation, int[] AcceptedByBucket, List<double> Latencies);
+public sealed record PolicyNight(string Policy, int Covers, int Accepted, int Moves, double PeakUtilisation, int[] AcceptedByBucket, List<double> Latencies,
+    int Avoidable = 0, int ManualReview = 0, int Unproved = 0);
 
 public sealed record NightResult(
     int LoadIndex, double Load, string Floor, string Mix, ArrivalOrder Order, int Seed,
@@ -16,12 +17,15 @@ public sealed record NightResult(
 /// <summary>One simulated service night: every policy online, then the hindsight optimum, all validated.</summary>
 public static class Night
 {
+    /// <summary>The reference policy, run by <see cref="FcfsExact"/> rather than a planner.</summary>
+    public const string FcfsExactName = "fcfs-exact";
+
     public static readonly string[] Buckets = ["1", "2", "3", "4", "5", "6", "7-8", "9+"];
 
     public static int Bucket(int party) => party switch { <= 6 => party - 1, <= 8 => 6, _ => 7 };
 
     public static NightResult Run(int loadIndex, double load, FloorPlan floor, PartyMix mix, ArrivalOrder order, int seed,
-        IReadOnlyList<Policy> policies, double timeLimit, int workers)
+        IReadOnlyList<Policy> policies, double timeLimit, int workers, double checkSeconds)
     {
         var requests = Demand.Night(new Random(seed), floor.Seats, mix, load);
         var ordered = Demand.Order(requests, order);
@@ -31,12 +35,15 @@ public static class Night
         var bestCovers = -1;
         foreach (var policy in policies)
         {
-            var run = OnlineRun.Run(policy.Create(), floor, ordered, realTime: order == ArrivalOrder.Booking);
+            var run = policy.Name == FcfsExactName
+                ? FcfsExact.Run(floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds)
+                : OnlineRun.Run(policy.Create(), floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds);
             foreach (var p in ScheduleValidator.Validate(floor, requests, run.Schedule)) problems.Add($"{policy.Name}: {p}");
             var covers = run.Schedule.Covers(requests);
             if (covers > bestCovers) { bestCovers = covers; best = run.Schedule; }
             results.Add(new PolicyNight(policy.Name, covers, run.Schedule.Tables.Count, run.Moves,
-                PeakUtilisation(floor, requests, run.Schedule), ByBucket(requests, run.Schedule), run.LatencyMicroseconds));
+                PeakUtilisation(floor, requests, run.Schedule), ByBucket(requests, run.Schedule), run.LatencyMicroseconds,
+                run.Avoidable, run.ManualReview, run.Unproved));
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
         var optimum = OfflineOptimum.Solve(floor, requests, best, timeLimit, workers);

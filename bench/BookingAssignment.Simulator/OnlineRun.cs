@@ -9,7 +9,10 @@ public sealed record Schedule(IReadOnlyDictionary<int, Guid[]> Tables)
     public int Covers(IReadOnlyList<Request> requests) => requests.Where(r => Tables.ContainsKey(r.Id)).Sum(r => r.Party);
 }
 
-public sealed record OnlineResult(Schedule Schedule, int Moves, List<double> LatencyMicroseconds);
+/// <param name="Avoidable">Declined although the exact check (CP-SAT) said the request fit beside the policy's own accepted set at that moment.</param>
+/// <param name="ManualReview">In the product's terms: declined by the planner although admission would have let it in
+/// (legacy and the old V3: the capacity check passed; exact V3: the decision ran out of budget).</param>
+public sealed record OnlineResult(Schedule Schedule, int Moves, List<double> LatencyMicroseconds, int Avoidable = 0, int ManualReview = 0, int Unproved = 0);
 
 /// <summary>
 /// Feeds a night's requests to a planner one at a time. A request is accepted iff the planner
@@ -22,8 +25,10 @@ public static class OnlineRun
     public static Slot Held(Request r) => new(Doors.AddMinutes(r.StartMinute), Doors.AddMinutes(r.EndMinute));
 
     /// <param name="realTime">True for booking order: bookings already seated or inside the freeze window at the moment a request arrives cannot move.</param>
-    public static OnlineResult Run(IAssignmentPlanner planner, FloorPlan plan, IReadOnlyList<Request> ordered, bool realTime)
+    public static OnlineResult Run(IAssignmentPlanner planner, FloorPlan plan, IReadOnlyList<Request> ordered, bool realTime, double checkSeconds = 0)
     {
+        var capacity = new CapacityCheck();
+        int avoidable = 0, manualReview = 0, unproved = 0;
         var byId = ordered.ToDictionary(r => r.Id);
         var seated = new Dictionary<int, Guid[]>();
         var occupancies = new List<Occupancy>(ordered.Count);
@@ -42,10 +47,31 @@ public static class OnlineRun
             }
             var planRequest = new PlanRequest(request.Party, Held(request));
             stopwatch.Restart();
-            var result = planner.Plan(plan.Floor, occupancies, planRequest);
+            TablePlan? result;
+            var outOfBudget = false;
+            if (planner is IArrangementSolver solver)
+            {
+                var decision = solver.Decide(plan.Floor, occupancies, planRequest);
+                result = (decision as ArrangementDecision.Feasible)?.Plan;
+                outOfBudget = decision is ArrangementDecision.BudgetExhausted;
+            }
+            else result = planner.Plan(plan.Floor, occupancies, planRequest);
             stopwatch.Stop();
             latencies.Add(stopwatch.Elapsed.TotalMicroseconds);
-            if (result is null) continue;
+            if (result is null)
+            {
+                if (planner is IArrangementSolver ? outOfBudget : capacity.Check(plan.Floor, occupancies, planRequest).Ok) manualReview++;
+                if (checkSeconds > 0)
+                {
+                    var arrival = request.ArrivalMinute;
+                    switch (ExactCheck.Fits(plan, seated, byId, request, other => !realTime || other.StartMinute > arrival + Demand.FreezeMinutes, checkSeconds))
+                    {
+                        case true: avoidable++; break;
+                        case null: unproved++; break;
+                    }
+                }
+                continue;
+            }
             foreach (var move in result.Moves)
             {
                 var movedId = BookingIndex(move.BookingId);
@@ -54,7 +80,7 @@ public static class OnlineRun
             }
             seated[request.Id] = result.TableIds.ToArray();
         }
-        return new OnlineResult(new Schedule(seated), moves, latencies);
+        return new OnlineResult(new Schedule(seated), moves, latencies, avoidable, manualReview, unproved);
     }
 
     public static Guid BookingGuid(int id)

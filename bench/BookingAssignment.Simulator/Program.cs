@@ -13,8 +13,10 @@ var orders = new[] { ArrivalOrder.Booking, ArrivalOrder.LargeLast, ArrivalOrder.
 var policies = new[]
 {
     new Policy("legacy", () => new LegacyPlanner()),
-    new Policy("v3", () => new TablePlanner(options.Planner with { MaxMoves = 0 })),
+    // V3 as it was before exact admission: the scored planner with at most two moves.
     new Policy("v3+moves", () => new TablePlanner(options.Planner with { MaxMoves = 2 })),
+    new Policy("v3-exact", () => new ExactPlanner(new ExactPlannerOptions { Scoring = options.Planner with { MaxMoves = 0 } })),
+    new Policy(Night.FcfsExactName, () => throw new InvalidOperationException("run by FcfsExact")),
 }.Concat(options.Protection.Select(rule =>
     // EXPERIMENT, not the product: may decline a seatable request (see ProtectingPlanner).
     new Policy(rule.Label, () => new ProtectingPlanner(new TablePlanner(options.Planner with { MaxMoves = 2 }), rule), Experimental: true)))
@@ -38,7 +40,7 @@ AnsiConsole.Progress()
                 // The same demand for the three orders of a floor × mix, so orders are compared on equal nights.
                 var seed = 1_000_003 * (l + 1) + 10_007 * repetition + 101 * Array.IndexOf(FloorPlans.All.ToArray(), s.Floor) + (s.Mix == Demand.Casual ? 0 : 1);
                 task.Description = $"ρ={loads[l]:0.0} {s.Floor.Name} {s.Mix.Name} {s.Order}";
-                results.Add(Night.Run(l, loads[l], s.Floor, s.Mix, s.Order, seed, policies, options.TimeLimit, options.Workers));
+                results.Add(Night.Run(l, loads[l], s.Floor, s.Mix, s.Order, seed, policies, options.TimeLimit, options.Workers, options.CheckSeconds));
                 task.Increment(1);
             }
     });
@@ -52,6 +54,7 @@ if (options.WriteDocs)
     Directory.CreateDirectory(options.DocsDirectory);
     report.SaveChart(Path.Combine(options.DocsDirectory, "planner-covers-by-load.png"));
     report.WriteMarkdown(Path.Combine(options.DocsDirectory, "planner-benchmarks.md"), options, elapsed, problems.Count);
+    new ExactReport(results, policies.Select(p => p.Name).ToArray(), loads).WriteMarkdown(Path.Combine(options.DocsDirectory, "planner-benchmarks.md"), options);
     AnsiConsole.MarkupLine($"Wrote [blue]{options.DocsDirectory}/planner-benchmarks.md[/] and [blue]planner-covers-by-load.png[/]");
 }
 AnsiConsole.MarkupLine($"Total time {elapsed.TotalMinutes:0.0} min.");
@@ -65,7 +68,7 @@ AnsiConsole.MarkupLine("[green]Every schedule (each policy and the optimum) pass
 return 0;
 
 public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine, TablePlannerOptions Planner,
-    IReadOnlyList<ProtectionRule> Protection)
+    IReadOnlyList<ProtectionRule> Protection, double CheckSeconds)
 {
     public static SimulatorOptions Parse(string[] args)
     {
@@ -74,7 +77,8 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         string? docs = null;
         var write = true;
         var planner = new TablePlannerOptions();
-        double[] protect = [0.65, 0.8];
+        double[] protect = [];
+        var checkSeconds = 2.0;
         int protectSpare = 2, protectMaxParty = 3;
         for (var i = 0; i < args.Length; i++)
         {
@@ -89,6 +93,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
                     var list = args[++i];
                     protect = list == "none" ? [] : list.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
                     break;
+                case "--check-seconds": checkSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--protect-spare": protectSpare = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--protect-max-party": protectMaxParty = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 // For tuning experiments: --weights spare=1,tables=1.5,scarcity=2,zone=3,gap=0.05,budget=3000
@@ -114,7 +119,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         docs ??= Path.Combine(FindRepositoryRoot(), "docs");
         var command = "dotnet run -c Release --project bench/BookingAssignment.Simulator -- " + string.Join(' ', args);
         return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim(), planner,
-            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray());
+            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray(), checkSeconds);
     }
 
     private static string FindRepositoryRoot()

@@ -10,8 +10,11 @@ internal abstract record AdmissionResult
     /// <summary>The capacity check failed; nothing was staged. <paramref name="Schedule"/> feeds the alternatives.</summary>
     public sealed record Rejected(string Reason, IReadOnlyList<Occupancy> Schedule) : AdmissionResult;
 
-    /// <summary>The booking row and its <c>booking.created</c> event are staged (V3: walked to assignment_pending).</summary>
-    public sealed record Admitted(Booking Booking) : AdmissionResult;
+    /// <summary>
+    /// The booking row and its <c>booking.created</c> event are staged (V3: walked to assignment_pending).
+    /// <paramref name="Decision"/> is V3's exact decision: the arrangement to stage, or that the search ran out of budget.
+    /// </summary>
+    public sealed record Admitted(Booking Booking, ArrangementDecision? Decision = null) : AdmissionResult;
 }
 
 /// <summary>
@@ -24,7 +27,9 @@ internal sealed class Admission(
     TransitionWriter transitions,
     Telemetry telemetry,
     IOptions<BookingOptions> options,
-    IOptions<PlannerOptions> plannerOptions)
+    IOptions<PlannerOptions> plannerOptions,
+    [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner exact,
+    AvailabilityPlanner availability)
 {
     private readonly CapacityCheck _capacity = new();
 
@@ -48,19 +53,47 @@ internal sealed class Admission(
     public void LeaveToWorker(Booking booking, DateTimeOffset now, TimeSpan? dueIn) =>
         booking.NextAttemptAt = now + (dueIn ?? TimeSpan.FromMilliseconds(options.Value.InlineBudgetMs + 1000));
 
-    /// <summary>Capacity check against <paramref name="schedule"/>; on success the booking is staged on <paramref name="db"/>.</summary>
-    public AdmissionResult Admit(BookingDb db, RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, DateTimeOffset now)
+    /// <summary>
+    /// The admission decision against <paramref name="schedule"/>; on success the booking is staged on
+    /// <paramref name="db"/>. Legacy (the rollback target) keeps the capacity check, a necessary
+    /// condition. V3 is exact: admitted when some arrangement seats everyone, refused when none
+    /// does, and admitted for a person to decide only when the search ran out of budget (and the
+    /// capacity check still passes).
+    /// </summary>
+    /// <param name="admitOnly">Admission alone (the worker assigns later): a fault of the solver then falls back to the
+    /// capacity check, so a request is not lost to it; the run that assigns meets the fault again and retries.</param>
+    public AdmissionResult Admit(BookingDb db, RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, DateTimeOffset now,
+        bool admitOnly = false)
     {
-        var capacity = _capacity.Check(r.Floor, schedule, new PlanRequest(d.PartySize, r.Rules.HeldWindow(d.StartsAt, d.PartySize), d.ZonePreference));
-        if (!capacity.Ok) return new AdmissionResult.Rejected(capacity.Reason!, schedule);
+        var request = new PlanRequest(d.PartySize, r.Rules.HeldWindow(d.StartsAt, d.PartySize), d.ZonePreference);
+        ArrangementDecision? decision = null;
+        if (pipeline == PipelineSelector.V3)
+        {
+            try { decision = Decide(exact, r, schedule, request); }
+            catch (Exception) when (admitOnly) { decision = new ArrangementDecision.BudgetExhausted(); }
+            if (decision is ArrangementDecision.Infeasible no) return new AdmissionResult.Rejected(no.Reason, schedule);
+            // Out of budget: admitted for a person only while the necessary condition still holds.
+            if (decision is ArrangementDecision.BudgetExhausted && _capacity.Check(r.Floor, schedule, request) is { Ok: false } full)
+                return new AdmissionResult.Rejected(full.Reason!, schedule);
+        }
+        else if (_capacity.Check(r.Floor, schedule, request) is { Ok: false } capacity)
+            return new AdmissionResult.Rejected(capacity.Reason!, schedule);
         var booking = Create(db, d, r, pipeline, now);
         if (pipeline == PipelineSelector.V3)
         {
             transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
             transitions.Apply(db, booking, m => m.Enqueue(), "inline");
         }
-        return new AdmissionResult.Admitted(booking);
+        return new AdmissionResult.Admitted(booking, decision);
     }
+
+    /// <summary>The exact decision of V3's planner; a planner that only plans (a test's stand-in) decides by its plan.</summary>
+    public static ArrangementDecision Decide(IAssignmentPlanner planner, RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request) =>
+        planner is IArrangementSolver solver
+            ? solver.Decide(r.Floor, schedule, request)
+            : planner.Plan(r.Floor, schedule, request) is { } plan
+                ? new ArrangementDecision.Feasible(plan)
+                : new ArrangementDecision.Infeasible("no_table_combination_free");
 
     /// <summary>Adds the booking (state <c>created</c>) and its creation event to <paramref name="db"/>.</summary>
     public Booking Create(BookingDb db, BookingDraft d, RestaurantModel r, string pipeline, DateTimeOffset now)
@@ -95,26 +128,10 @@ internal sealed class Admission(
     public async Task<SubmitOutcome.Rejected> RejectAsync(RestaurantModel r, BookingDraft d, string pipeline, AdmissionResult.Rejected rejected,
         DateTimeOffset now, CancellationToken ct)
     {
-        var alternatives = Alternatives(r, rejected.Schedule, d.PartySize, d.StartsAt, now, options.Value.AlternativesCount);
+        var alternatives = await availability.AlternativesAsync(r, rejected.Schedule, d.PartySize, d.StartsAt, now, options.Value.AlternativesCount);
         await events.WriteAsync(BookingEvents.Rejected(rejected.Reason, d.PartySize, d.StartsAt.ToUniversalTime(), pipeline, alternatives.Count), r.Id, null, ct);
         telemetry.Rejections.Add(1, new KeyValuePair<string, object?>("reason", rejected.Reason));
         return new SubmitOutcome.Rejected(rejected.Reason, alternatives);
-    }
-
-    /// <summary>Nearest start times on the 15-minute grid of the same day that pass the capacity check.</summary>
-    public static IReadOnlyList<DateTimeOffset> Alternatives(RestaurantModel r, IReadOnlyList<Occupancy> daySchedule,
-        int partySize, DateTimeOffset requested, DateTimeOffset now, int count)
-    {
-        if (count <= 0) return [];
-        var check = new CapacityCheck();
-        var date = r.Rules.ServiceDate(requested);
-        return r.Rules.SeatingGrid(date)
-            .Where(t => t > now && t != requested)
-            .OrderBy(t => Math.Abs((t - requested).Ticks)).ThenBy(t => t)
-            .Where(t => check.Check(r.Floor, daySchedule, new PlanRequest(partySize, r.Rules.HeldWindow(t, partySize))).Ok)
-            .Take(count)
-            .Order()
-            .ToArray();
     }
 
     private static string NewReference()

@@ -22,8 +22,10 @@ internal static class AssignmentExtensions
 
         // Both planners, by pipeline name: the live path and the dry run resolve the same ones.
         builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.Legacy, (_, _) => new LegacyPlanner());
+        // V3 decides exactly (SPEC §4.2): the same solver admits, plans, dry-runs and suggests.
         builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, (sp, _) =>
-            new TablePlanner(new TablePlannerOptions { MaxMoves = sp.GetRequiredService<IOptions<PlannerOptions>>().Value.MaxMoves }));
+            new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<PlannerOptions>>().Value.DecisionBudgetMs) }));
+        builder.Services.AddSingleton<AvailabilityPlanner>();
 
         builder.Services.AddSingleton<TransitionWriter>();
         builder.Services.AddSingleton<Admission>();

@@ -149,16 +149,18 @@ internal sealed class AssignmentRun(
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         Booking booking;
+        ArrangementDecision? decision = null;
         if (job.Draft is { } draft)
         {
             var schedule = await Admission.LockDayAsync(db, r, draft.StartsAt, admission.MovableFrom(Pipeline, now), excludeBookingId: null, ct);
-            switch (admission.Admit(db, r, draft, Pipeline, schedule, now))
+            switch (admission.Admit(db, r, draft, Pipeline, schedule, now, admitOnly: lockEvent is null))
             {
                 case AdmissionResult.Rejected rejected:
                     await tx.RollbackAsync(ct);
                     return await admission.RejectAsync(r, draft, Pipeline, rejected, now, ct);
                 case AdmissionResult.Admitted admitted:
                     booking = admitted.Booking;
+                    decision = admitted.Decision;
                     break;
                 default:
                     throw new UnreachableException();
@@ -171,7 +173,7 @@ internal sealed class AssignmentRun(
                 return new SubmitOutcome.Admitted(booking.Id, Terminal: false) { Committed = CommittedBooking.Of(db, booking) };
             }
             writer.Start(db, booking, job.Trigger, leaseUntil: null);
-            await writer.PlanAndStageAsync(db, r, booking, schedule, job.Trigger, lockEvent, job.Started, now, ct);
+            await writer.PlanAndStageAsync(db, r, booking, schedule, job.Trigger, lockEvent, job.Started, now, ct, decision);
         }
         else
         {

@@ -45,14 +45,24 @@ internal sealed class PlanWriter(
     /// <summary>An event that explains the change being staged (e.g. why a booking was left to the worker).</summary>
     public void Note(BookingDb db, Booking booking, AppEvent e) => events.Add(db, e, booking.RestaurantId, booking.Id);
 
-    /// <summary>Plans an in-progress booking with the V3 planner against <paramref name="schedule"/> and stages the outcome.</summary>
+    /// <summary>
+    /// Stages the outcome of an in-progress booking: <paramref name="decided"/> (the exact decision
+    /// admission just took in this transaction) or, for a booking admitted earlier, a fresh decision
+    /// of the V3 planner against <paramref name="schedule"/>.
+    /// </summary>
     public async Task PlanAndStageAsync(BookingDb db, RestaurantModel r, Booking booking, IReadOnlyList<Occupancy> schedule, string trigger,
-        AppEvent lockEvent, long started, DateTimeOffset now, CancellationToken ct)
+        AppEvent lockEvent, long started, DateTimeOffset now, CancellationToken ct, ArrangementDecision? decided = null)
     {
         events.Add(db, lockEvent, r.Id, booking.Id);
-        var plan = telemetry.Plan(planner, PipelineSelector.V3, r.Floor, schedule,
-            new PlanRequest(booking.PartySize, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), booking.ZonePreference));
-        await StageV3Async(db, r, booking, plan, trigger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, now, ct);
+        var decision = decided ?? telemetry.Decide(PipelineSelector.V3, () => Admission.Decide(planner, r, schedule,
+            new PlanRequest(booking.PartySize, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), booking.ZonePreference)));
+        var (plan, reason) = decision switch
+        {
+            ArrangementDecision.Feasible f => (f.Plan, null),
+            ArrangementDecision.BudgetExhausted => ((TablePlan?)null, BudgetExhausted),
+            _ => (null, NoPlan), // admitted earlier and now unseatable (e.g. the floor changed under it)
+        };
+        await StageV3Async(db, r, booking, plan, reason, trigger, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, now, ct);
     }
 
     /// <summary>
@@ -60,16 +70,17 @@ internal sealed class PlanWriter(
     /// or → manual_review when <paramref name="plan"/> is null (capacity verified, no placement).
     /// </summary>
     /// <returns>"confirmed" or "manual_review".</returns>
-    private async Task<string> StageV3Async(BookingDb db, RestaurantModel r, Booking booking, TablePlan? plan, string trigger,
+    private async Task<string> StageV3Async(BookingDb db, RestaurantModel r, Booking booking, TablePlan? plan, string? reason, string trigger,
         long durationMs, DateTimeOffset startedAt, CancellationToken ct)
     {
-        AddAttempt(db, booking, booking.AttemptCount, plan, startedAt);
+        AddAttempt(db, booking, booking.AttemptCount, plan, startedAt, reason);
         booking.LeaseExpiresAt = null;
         booking.NextAttemptAt = null;
         if (plan is null)
         {
-            transitions.Apply(db, booking, m => m.SendToManualReview(), trigger, NoPlan);
-            events.Add(db, CoordinatorEvents.ManualReview(trigger, NoPlan, booking.AttemptCount, durationMs), r.Id, booking.Id);
+            var why = reason ?? NoPlan;
+            transitions.Apply(db, booking, m => m.SendToManualReview(), trigger, why);
+            events.Add(db, CoordinatorEvents.ManualReview(trigger, why, booking.AttemptCount, durationMs), r.Id, booking.Id);
             return "manual_review";
         }
         await ApplyMovesAsync(db, r, plan, trigger, ct);
@@ -86,7 +97,7 @@ internal sealed class PlanWriter(
     /// <summary>Legacy: no state machine; the booking goes straight to confirmed or manual_review.</summary>
     public void StageLegacy(BookingDb db, RestaurantModel r, Booking booking, TablePlan? plan, int attempt, DateTimeOffset startedAt)
     {
-        AddAttempt(db, booking, attempt, plan, startedAt);
+        AddAttempt(db, booking, attempt, plan, startedAt, NoPlan);
         if (plan is null)
         {
             // Capacity exists but the free tables cannot be combined for this party (fragmentation).
@@ -123,6 +134,7 @@ internal sealed class PlanWriter(
     }
 
     private const string NoPlan = "no_table_combination_free";
+    private const string BudgetExhausted = "planner_budget_exhausted";
 
     /// <summary>Bounded reassignment: moved bookings keep time and party; only their tables change.</summary>
     private async Task ApplyMovesAsync(BookingDb db, RestaurantModel r, TablePlan plan, string trigger, CancellationToken ct)
@@ -131,10 +143,13 @@ internal sealed class PlanWriter(
         foreach (var move in plan.Moves)
         {
             var moved = await db.Bookings.SingleAsync(b => b.Id == move.BookingId, ct);
-            var rows = await db.Assignments.Where(a => a.BookingId == move.BookingId && a.ReleasedAt == null).ToListAsync(ct);
+            var rows = await db.Assignments.AsNoTracking().Where(a => a.BookingId == move.BookingId && a.ReleasedAt == null).ToListAsync(ct);
             if (moved.Pinned || moved.Status != BookingStatus.Confirmed || rows.Count == 0)
                 throw new DbUpdateConcurrencyException($"Booking {move.BookingId} changed since it was planned as movable.");
-            foreach (var row in rows) row.ReleasedAt = now;
+            // Released now, in this transaction, before any new row is inserted: a chain of moves
+            // (A to B's tables, B to C's …) never has two live rows on one table, whatever order EF writes in.
+            await db.Assignments.Where(a => a.BookingId == move.BookingId && a.ReleasedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.ReleasedAt, now), ct);
             AddTables(db, moved.Id, move.ToTableIds, new Slot(rows[0].HeldFrom, rows[0].HeldUntil), "v3_reassignment");
             transitions.Apply(db, moved, m => m.Reassign(), trigger, "made_room_for_new_booking");
             moved.AssignmentReason = null;
@@ -153,11 +168,11 @@ internal sealed class PlanWriter(
             });
     }
 
-    private void AddAttempt(BookingDb db, Booking booking, int attemptNo, TablePlan? plan, DateTimeOffset startedAt) =>
+    private void AddAttempt(BookingDb db, Booking booking, int attemptNo, TablePlan? plan, DateTimeOffset startedAt, string? reason) =>
         db.Attempts.Add(new AssignmentAttempt
         {
             BookingId = booking.Id, Pipeline = booking.AssignmentPipeline, AttemptNo = attemptNo, StartedAt = startedAt, FinishedAt = time.GetUtcNow(),
-            Outcome = plan is null ? "no_plan" : "assigned", Reason = plan is null ? NoPlan : null,
+            Outcome = plan is null ? "no_plan" : "assigned", Reason = plan is null ? reason ?? NoPlan : null,
             Strategy = plan?.Strategy, TableIds = plan?.TableIds.ToArray() ?? [],
         });
 }

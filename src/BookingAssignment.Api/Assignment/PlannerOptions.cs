@@ -5,8 +5,16 @@ namespace BookingAssignment.Api.Assignment;
 internal sealed class PlannerOptions
 {
     public const string Section = "Planner";
-    /// <summary>Other bookings V3 may move to make room (0 disables reassignment).</summary>
+    /// <summary>
+    /// 0: V3 moves nobody (a request is seated only on tables free as the floor stands). Any other
+    /// value: V3's exact admission may rearrange every movable booking (the legacy planner's bounded
+    /// search of the same name is used only by the benchmarks).
+    /// </summary>
     [Range(0, 5)] public int MaxMoves { get; set; } = 2;
     /// <summary>Bookings starting within this many minutes are never moved.</summary>
     [Range(0, 1440)] public int FreezeMinutes { get; set; } = 60;
+    /// <summary>Budget of one exact admission decision; past it the booking goes to manual review (planner_budget_exhausted).</summary>
+    [Range(1, 5_000)] public int DecisionBudgetMs { get; set; } = 50;
+    /// <summary>Budget of the exact decision for each start time offered by availability and in a 409's alternatives.</summary>
+    [Range(1, 1_000)] public int AvailabilityBudgetMs { get; set; } = 5;
 }

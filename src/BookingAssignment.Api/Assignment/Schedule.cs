@@ -21,11 +21,11 @@ internal static class Schedule
         // those in manual review, whose guests a host still has to seat. They count against capacity,
         // never against a table; without them a sold-out evening would keep admitting into manual review.
         var rows = await db.Database.SqlQuery<ScheduleRow>($"""
-            SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting
+            SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting, b.assignment_state
             FROM booking_table_assignments a JOIN bookings b ON b.id = a.booking_id
             WHERE b.restaurant_id = {rid} AND a.released_at IS NULL AND a.held_until > {windowStart} AND a.held_from < {windowEnd}
             UNION ALL
-            SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true
+            SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true, b.assignment_state
             FROM bookings b
             WHERE b.restaurant_id = {rid} AND b.status = 'pending'
               AND b.assignment_state = ANY({waiting})
@@ -41,7 +41,10 @@ internal static class Schedule
             result.Add(new Occupancy(g.Key, g.Select(x => x.TableId!.Value).ToArray(), new Slot(first.HeldFrom!.Value, first.HeldUntil!.Value), first.PartySize, movable));
         }
         foreach (var w in rows.Where(r => r.Waiting && r.BookingId != excludeBookingId))
-            result.Add(new Occupancy(w.BookingId, [], restaurant.Rules.HeldWindow(w.StartAt, w.PartySize), w.PartySize, Movable: true));
+            // Waiting for a run: it must be seated too (movable, no tables yet). Waiting for a person
+            // (manual review): it holds capacity, but the exact search does not try to place it.
+            result.Add(new Occupancy(w.BookingId, [], restaurant.Rules.HeldWindow(w.StartAt, w.PartySize), w.PartySize,
+                Movable: w.AssignmentState != ManualReviewState));
         return result;
     }
 
@@ -49,8 +52,10 @@ internal static class Schedule
     private static readonly string[] WaitingStates = Enum.GetValues<AssignmentState>()
         .Where(s => s is not (AssignmentState.Confirmed or AssignmentState.Failed)).Select(StateNames.Of).ToArray();
 
+    private static readonly string ManualReviewState = StateNames.Of(AssignmentState.ManualReview);
+
     private sealed record ScheduleRow(Guid BookingId, Guid? TableId, DateTimeOffset? HeldFrom, DateTimeOffset? HeldUntil,
-        int PartySize, bool Pinned, string Status, DateTimeOffset StartAt, bool Waiting);
+        int PartySize, bool Pinned, string Status, DateTimeOffset StartAt, bool Waiting, string AssignmentState);
 
     /// <summary>The whole local service day around an instant (plus the night after), for loading once.</summary>
     public static Slot DayWindow(RestaurantModel restaurant, DateTimeOffset instant)

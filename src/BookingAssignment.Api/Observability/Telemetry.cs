@@ -45,6 +45,15 @@ internal sealed class Telemetry : IDisposable
         return plan;
     }
 
+    /// <summary>Runs an admission decision and records how long it took (as planner time).</summary>
+    public ArrangementDecision Decide(string pipeline, Func<ArrangementDecision> decide)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var decision = decide();
+        PlannerDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("pipeline", pipeline));
+        return decision;
+    }
+
     /// <summary>Registers an observable gauge on the service meter (queue depth, breaker state).</summary>
     public void Observe<T>(string name, Func<Measurement<T>> observe, string? description = null) where T : struct =>
         _meter.CreateObservableGauge(name, observe, description: description);

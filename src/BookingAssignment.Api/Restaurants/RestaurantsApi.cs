@@ -46,9 +46,9 @@ internal static class RestaurantsApi
         return model is null ? Problems.NotFound("id", $"Restaurant {id} does not exist.") : TypedResults.Ok(ToResponse(model));
     }
 
-    /// <summary>Start times on the 15-minute grid of a local date that pass the capacity check.</summary>
-    private static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> AvailabilityAsync(Guid id, string? date, string? partySize, RestaurantCatalog catalog,
-        BookingDb db, TimeProvider time, CancellationToken ct)
+    /// <summary>Start times on the 15-minute grid of a local date that can be booked (the admission decision of the restaurant's pipeline).</summary>
+    private static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> AvailabilityAsync(Guid id, string? date, string? partySize,
+        RestaurantCatalog catalog, BookingDb db, AvailabilityPlanner availability, Admission admission, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
@@ -61,12 +61,13 @@ internal static class RestaurantsApi
 
         var now = time.GetUtcNow();
         var grid = r.Rules.SeatingGrid(day).Where(t => t > now).ToArray();
-        var check = new CapacityCheck();
         var times = new List<DateTimeOffset>();
         if (grid.Length > 0)
         {
-            var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, grid[0]), movableFrom: null, excludeBookingId: null, ct);
-            times.AddRange(grid.Where(t => check.Check(r.Floor, schedule, new PlanRequest(party, r.Rules.HeldWindow(t, party))).Ok));
+            // The same movable bookings admission would rearrange, and the same decision.
+            var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, grid[0]), admission.MovableFrom(PipelineSelector.V3, now), excludeBookingId: null, ct);
+            var bookable = await availability.ForAsync(r, schedule);
+            times.AddRange(grid.Where(t => bookable(new PlanRequest(party, r.Rules.HeldWindow(t, party)))));
         }
         return TypedResults.Ok(new AvailabilityResponse(r.Id, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), party, times));
     }

@@ -37,9 +37,10 @@ public sealed class SoldOutTests
     }
 
     /// <summary>
-    /// The worst case for the queue: the planner never finds a placement, so every admitted booking
-    /// lands in manual review. Those guests still need tables, so they hold capacity: after five
-    /// (one per table) the evening is sold out and the rest get 409.
+    /// The worst case for the queue: no booking is ever placed, so every admitted one lands in
+    /// manual review (legacy: its planner finds nothing; V3: its exact decision always runs out of
+    /// budget, the only way V3 admits into manual review). Those guests still need tables, so they
+    /// hold capacity: after five (one per table) the evening is sold out and the rest get 409.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -48,7 +49,7 @@ public sealed class SoldOutTests
     {
         await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: v3, shadow: false),
             configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(
-                v3 ? PipelineSelector.V3 : PipelineSelector.Legacy, new NeverPlaces()));
+                v3 ? PipelineSelector.V3 : PipelineSelector.Legacy, v3 ? new AlwaysOutOfBudget() : new NeverPlaces()));
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Never Places")); // 5 tables
         var answers = new List<ApiResponse>();
         for (var i = 0; i < 12; i++)
@@ -59,6 +60,13 @@ public sealed class SoldOutTests
         Assert.InRange(admitted, 1, 5);
         Assert.Equal(12 - admitted, answers.Count(a => a.Code == 409));
         Assert.Equal(admitted, await api.Db.CountAsync("SELECT count(*) FROM bookings WHERE assignment_state = 'manual_review' AND status = 'pending'"));
+        if (v3) Assert.Equal(admitted, await api.Db.CountAsync("SELECT count(*) FROM bookings WHERE assignment_reason = 'planner_budget_exhausted'"));
+    }
+
+    private sealed class AlwaysOutOfBudget : IAssignmentPlanner, IArrangementSolver
+    {
+        public TablePlan? Plan(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request) => null;
+        public ArrangementDecision Decide(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request) => new ArrangementDecision.BudgetExhausted();
     }
 
     private sealed class NeverPlaces : IAssignmentPlanner
