@@ -41,6 +41,7 @@ var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;
 var drop = await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
+var sellOut = await SellOutAsync(http, ops, data, zone, restaurants: 5, opts.Clients);
 
 // Let the worker finish any 202s, then check invariants.
 var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -70,6 +71,7 @@ var report = new
     loadShareOfCeiling = Math.Round(100 * load.PerSecond / ceiling, 1),
     apiCpuMsPerRequest,
     drop = drop.Summary(),
+    sellOut,
     invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
     apiRssMb = rss,
 };
@@ -122,6 +124,43 @@ static async Task<int> RedisFaultsAsync(HttpClient http, List<Guid> restaurants,
         using var kill = Process.Start("kill", $"-{signal} {pid}");
         kill.WaitForExit();
     }
+}
+
+// Sell-out: several restaurants' evenings driven past capacity through the API (issue 9). Reports
+// the seed's metrics over those bookings: confirmation rate, manual-review share, share answered 409.
+static async Task<object> SellOutAsync(HttpClient http, HttpClient ops, NpgsqlDataSource data, TimeZoneInfo zone, int restaurants, int clients)
+{
+    var ids = new List<Guid>();
+    for (var i = 0; i < restaurants; i++) ids.Add(await CreateRestaurantAsync(ops, $"Sell-out {i}"));
+    // About three times what 40 tables can seat between 18:00 and 21:00.
+    var perRestaurant = 360;
+    var run = new Run();
+    var next = -1;
+    var stop = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+    {
+        var random = new Random(7000 + c);
+        int n;
+        while ((n = Interlocked.Increment(ref next)) < perRestaurant * restaurants)
+            await run.SendAsync(http, Booking(ids[n % restaurants], random.Next(1, 7), Local(zone, 21, new TimeOnly(18, 0).AddMinutes(15 * random.Next(13)))));
+    }));
+    run.Elapsed = stop.Elapsed;
+    // Let the worker finish any 202s before counting.
+    for (var i = 0; i < 120 && await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE restaurant_id = ANY($1) AND assignment_state IN ('created','capacity_verified','assignment_pending','assignment_in_progress','assigned')", ids.ToArray()) > 0; i++)
+        await Task.Delay(500);
+    var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE restaurant_id = ANY($1)", ids.ToArray());
+    var confirmed = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE restaurant_id = ANY($1) AND status = 'confirmed'", ids.ToArray());
+    var manualReview = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE restaurant_id = ANY($1) AND assignment_state = 'manual_review'", ids.ToArray());
+    var summary = run.Summary();
+    var refused = run.StatusCount(409);
+    return new
+    {
+        restaurants, requests = run.Requests, admitted = stored,
+        confirmationRatePct = stored == 0 ? double.NaN : Math.Round(100.0 * confirmed / stored, 2),
+        manualReviewSharePct = stored == 0 ? double.NaN : Math.Round(100.0 * manualReview / stored, 2),
+        answered409Pct = Math.Round(100.0 * refused / Math.Max(1, run.Requests), 2),
+        run = summary,
+    };
 }
 
 static async Task<Guid> CreateRestaurantAsync(HttpClient ops, string name)
@@ -291,6 +330,8 @@ internal sealed class Run
         _latencies.Add(sw.Elapsed.TotalMilliseconds);
         _status.AddOrUpdate(code, 1, (_, n) => n + 1);
     }
+
+    public int StatusCount(int code) => _status.GetValueOrDefault(code);
 
     public double Percentile(double q)
     {

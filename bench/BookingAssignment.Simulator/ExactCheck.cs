@@ -1,3 +1,4 @@
+using BookingAssignment.Core.Planning;
 using Google.OrTools.Sat;
 
 namespace BookingAssignment.Simulator;
@@ -79,10 +80,65 @@ public static class ExactCheck
     public static bool? Fits(FloorPlan plan, IReadOnlyDictionary<int, Guid[]> seated, IReadOnlyDictionary<int, Request> byId, Request request,
         Func<Request, bool> movable, double seconds)
     {
+        var (arrangement, proved) = Decide(plan, seated, byId, request, movable, seconds);
+        return arrangement is not null ? true : proved ? false : null;
+    }
+
+    private static readonly CapacityCheck Relaxation = new();
+    private static readonly ExactPlanner Witness = new(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(200) });
+
+    /// <summary>
+    /// The decision, cheapest proof first: the capacity relaxation proves a "no"; an arrangement the
+    /// product's solver finds, re-checked here, proves a "yes"; everything else goes to CP-SAT.
+    /// Only the solver's positive answers are used, and only after this check validates them.
+    /// </summary>
+    public static (Dictionary<int, Guid[]>? Arrangement, bool Proved) Decide(FloorPlan plan, IReadOnlyDictionary<int, Guid[]> seated,
+        IReadOnlyDictionary<int, Request> byId, Request request, Func<Request, bool> movable, double seconds)
+    {
+        var occupancies = seated.Select(kv => new Occupancy(OnlineRun.BookingGuid(kv.Key), kv.Value, OnlineRun.Held(byId[kv.Key]), byId[kv.Key].Party,
+            movable(byId[kv.Key]))).ToList();
+        var planRequest = new PlanRequest(request.Party, OnlineRun.Held(request));
+        if (!Relaxation.Check(plan.Floor, occupancies, planRequest).Ok) return (null, true);
+        if (Witness.Decide(plan.Floor, occupancies, planRequest) is ArrangementDecision.Feasible { Plan: var p })
+        {
+            var result = seated.ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var m in p.Moves) result[OnlineRun.BookingIndex(m.BookingId)] = m.ToTableIds.ToArray();
+            result[request.Id] = p.TableIds.ToArray();
+            if (Valid(plan, result, byId, seated, movable)) return (result, true);
+        }
         var items = seated.Select(kv => new Placement(kv.Key, byId[kv.Key], movable(byId[kv.Key]) ? null : kv.Value)).ToList();
         items.Add(new Placement(request.Id, request, null));
-        var (arrangement, proved) = Arrange(plan, items, seconds);
-        return arrangement is not null ? true : proved ? false : null;
+        // A "no" proved by CP-SAT at one instant (everyone in progress then must fit at once) is a "no" for the evening.
+        var instants = items.Where(i => i.Request.StartMinute >= request.StartMinute && i.Request.StartMinute < request.EndMinute)
+            .Select(i => i.Request.StartMinute).Distinct();
+        foreach (var minute in instants)
+        {
+            var active = items.Where(i => i.Request.StartMinute <= minute && minute < i.Request.EndMinute).ToList();
+            var (fits, proved) = Arrange(plan, active, seconds);
+            if (fits is null && proved) return (null, true);
+        }
+        return Arrange(plan, items, seconds);
+    }
+
+    /// <summary>Every booking on a fitting candidate set, fixed ones unmoved, no table held twice at once.</summary>
+    private static bool Valid(FloorPlan plan, Dictionary<int, Guid[]> result, IReadOnlyDictionary<int, Request> byId,
+        IReadOnlyDictionary<int, Guid[]> before, Func<Request, bool> movable)
+    {
+        var floor = plan.Floor;
+        var entries = result.ToArray();
+        foreach (var (id, tables) in entries)
+        {
+            var idx = tables.Select(floor.IndexOf).Order().ToArray();
+            if (idx.Any(i => i < 0) || !floor.Candidates.Any(c => c.Indexes.SequenceEqual(idx) && c.Fits(byId[id].Party))) return false;
+            if (before.TryGetValue(id, out var old) && !movable(byId[id]) && !old.Order().SequenceEqual(tables.Order())) return false;
+        }
+        for (var a = 0; a < entries.Length; a++)
+            for (var b = a + 1; b < entries.Length; b++)
+            {
+                var (ra, rb) = (byId[entries[a].Key], byId[entries[b].Key]);
+                if (ra.StartMinute < rb.EndMinute && rb.StartMinute < ra.EndMinute && entries[a].Value.Intersect(entries[b].Value).Any()) return false;
+            }
+        return true;
     }
 }
 
@@ -104,10 +160,8 @@ public static class FcfsExact
         foreach (var request in ordered)
         {
             bool Movable(Request other) => !realTime || other.StartMinute > request.ArrivalMinute + Demand.FreezeMinutes;
-            var items = seated.Select(kv => new Placement(kv.Key, byId[kv.Key], Movable(byId[kv.Key]) ? null : kv.Value)).ToList();
-            items.Add(new Placement(request.Id, request, null));
             stopwatch.Restart();
-            var (arrangement, _) = ExactCheck.Arrange(plan, items, seconds);
+            var (arrangement, _) = ExactCheck.Decide(plan, seated, byId, request, Movable, seconds);
             latencies.Add(stopwatch.Elapsed.TotalMicroseconds);
             if (arrangement is null) continue;
             foreach (var (id, tables) in arrangement)

@@ -44,7 +44,7 @@ public sealed class ExactReport(IReadOnlyList<NightResult> nights, string[] poli
         md.AppendLine("## Exact admission against FCFS-exact");
         md.AppendLine();
         md.AppendLine(Inv, $"- Recorded: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Report.Machine()}");
-        md.AppendLine(Inv, $"- Command: `{options.CommandLine}`; {options.Nights} nights per load (the same nights for every policy); CP-SAT checks {options.CheckSeconds:0.##} s each");
+        md.AppendLine(Inv, $"- Command: `{options.CommandLine}`; {options.Nights} nights per load (the same nights for every policy); CP-SAT checks {options.CheckSeconds:0.##} s each; every {options.CheckEvery}th refusal of a policy is checked for avoidability and the count scaled by {options.CheckEvery} (an estimate)");
         md.AppendLine("- **fcfs-exact**: the same arrivals, each accepted iff CP-SAT finds an arrangement of everything accepted so far plus it (seated and frozen bookings fixed). The reference.");
         md.AppendLine("- **v3-exact**: the product's exact admission (`ExactPlanner`); **v3+moves**: V3 as it was (scored planner, at most 2 moves); **legacy**: the rollback target.");
         md.AppendLine("- **avoidable**: requests a policy declined although CP-SAT said they fit beside that policy's own accepted set at that moment, as a share of all requests. **manual review**: declined by the planner although admission would have admitted them (legacy, v3+moves: the capacity check passed; v3-exact: the decision ran out of budget). **vs optimum**: covers ÷ the hindsight optimum, which may turn seatable guests away: the price of first come, first served, not a target.");

@@ -25,7 +25,7 @@ public static class Night
     public static int Bucket(int party) => party switch { <= 6 => party - 1, <= 8 => 6, _ => 7 };
 
     public static NightResult Run(int loadIndex, double load, FloorPlan floor, PartyMix mix, ArrivalOrder order, int seed,
-        IReadOnlyList<Policy> policies, double timeLimit, int workers, double checkSeconds)
+        IReadOnlyList<Policy> policies, double timeLimit, int workers, double checkSeconds, int checkEvery)
     {
         var requests = Demand.Night(new Random(seed), floor.Seats, mix, load);
         var ordered = Demand.Order(requests, order);
@@ -35,9 +35,12 @@ public static class Night
         var bestCovers = -1;
         foreach (var policy in policies)
         {
+            var policyClock = System.Diagnostics.Stopwatch.StartNew();
             var run = policy.Name == FcfsExactName
                 ? FcfsExact.Run(floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds)
-                : OnlineRun.Run(policy.Create(), floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds);
+                : OnlineRun.Run(policy.Create(), floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds, checkEvery);
+            if (Environment.GetEnvironmentVariable("SIM_TRACE") is not null)
+                Console.Error.WriteLine($"{policy.Name}: {policyClock.Elapsed.TotalSeconds:0.0} s, {ordered.Count} requests, {run.Schedule.Tables.Count} accepted, unproved {run.Unproved}");
             foreach (var p in ScheduleValidator.Validate(floor, requests, run.Schedule)) problems.Add($"{policy.Name}: {p}");
             var covers = run.Schedule.Covers(requests);
             if (covers > bestCovers) { bestCovers = covers; best = run.Schedule; }

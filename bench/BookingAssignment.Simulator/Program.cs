@@ -22,7 +22,8 @@ var policies = new[]
     new Policy(rule.Label, () => new ProtectingPlanner(new TablePlanner(options.Planner with { MaxMoves = 2 }), rule), Experimental: true)))
 .ToArray();
 // Every load gets the same scenarios: nights cycle through floor × mix × order.
-var scenarios = (from f in FloorPlans.All from m in mixes from o in orders select (Floor: f, Mix: m, Order: o)).ToArray();
+var floors = FloorPlans.All.Where(f => options.Floors.Count == 0 || options.Floors.Contains(f.Name)).ToArray();
+var scenarios = (from f in floors from m in mixes from o in orders select (Floor: f, Mix: m, Order: o)).ToArray();
 
 AnsiConsole.MarkupLine($"[bold]Service-night simulator[/]: {loads.Length} loads × {options.Nights} nights, {scenarios.Length} scenarios, CP-SAT {options.TimeLimit:0.##} s × {options.Workers} workers per night");
 var results = new List<NightResult>();
@@ -40,7 +41,7 @@ AnsiConsole.Progress()
                 // The same demand for the three orders of a floor × mix, so orders are compared on equal nights.
                 var seed = 1_000_003 * (l + 1) + 10_007 * repetition + 101 * Array.IndexOf(FloorPlans.All.ToArray(), s.Floor) + (s.Mix == Demand.Casual ? 0 : 1);
                 task.Description = $"ρ={loads[l]:0.0} {s.Floor.Name} {s.Mix.Name} {s.Order}";
-                results.Add(Night.Run(l, loads[l], s.Floor, s.Mix, s.Order, seed, policies, options.TimeLimit, options.Workers, options.CheckSeconds));
+                results.Add(Night.Run(l, loads[l], s.Floor, s.Mix, s.Order, seed, policies, options.TimeLimit, options.Workers, options.CheckSeconds, options.CheckEvery));
                 task.Increment(1);
             }
     });
@@ -68,7 +69,7 @@ AnsiConsole.MarkupLine("[green]Every schedule (each policy and the optimum) pass
 return 0;
 
 public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine, TablePlannerOptions Planner,
-    IReadOnlyList<ProtectionRule> Protection, double CheckSeconds)
+    IReadOnlyList<ProtectionRule> Protection, double CheckSeconds, int CheckEvery, IReadOnlyList<string> Floors)
 {
     public static SimulatorOptions Parse(string[] args)
     {
@@ -78,7 +79,9 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         var write = true;
         var planner = new TablePlannerOptions();
         double[] protect = [];
-        var checkSeconds = 2.0;
+        var checkSeconds = 0.5;
+        var checkEvery = 4;
+        string[] floors = [];
         int protectSpare = 2, protectMaxParty = 3;
         for (var i = 0; i < args.Length; i++)
         {
@@ -94,6 +97,8 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
                     protect = list == "none" ? [] : list.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
                     break;
                 case "--check-seconds": checkSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--floors": floors = args[++i].Split(','); break;
+                case "--check-every": checkEvery = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--protect-spare": protectSpare = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--protect-max-party": protectMaxParty = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 // For tuning experiments: --weights spare=1,tables=1.5,scarcity=2,zone=3,gap=0.05,budget=3000
@@ -119,7 +124,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         docs ??= Path.Combine(FindRepositoryRoot(), "docs");
         var command = "dotnet run -c Release --project bench/BookingAssignment.Simulator -- " + string.Join(' ', args);
         return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim(), planner,
-            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray(), checkSeconds);
+            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray(), checkSeconds, checkEvery, floors);
     }
 
     private static string FindRepositoryRoot()

@@ -57,7 +57,8 @@ internal sealed class ArrangementSearch
     /// <summary>True when an admitted booking without tables shares the new party's component.</summary>
     public bool HasWaitingBookings { get; private set; }
 
-    public ArrangementDecision Run()
+    /// <param name="feasibilityOnly">Stop at the first arrangement found (its moves are not minimised).</param>
+    public ArrangementDecision Run(bool feasibilityOnly = false)
     {
         if (_tooLarge) return new ArrangementDecision.BudgetExhausted(); // beyond the bitmask: no proof either way
         BuildDomains();
@@ -66,7 +67,7 @@ internal sealed class ArrangementSearch
         var any = Solve(int.MaxValue);
         if (any is null) return _outOfBudget ? new ArrangementDecision.BudgetExhausted() : new ArrangementDecision.Infeasible("no_arrangement");
         var best = any;
-        for (var k = 0; k < Moves(any) && !_outOfBudget; k++)
+        for (var k = 0; k < Moves(any) && !_outOfBudget && !feasibilityOnly; k++)
             if (Solve(k) is { } fewer) { best = fewer; break; }
         return new ArrangementDecision.Feasible(ToPlan(best));
     }

@@ -48,7 +48,28 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
         if (!anyWaiting && Planned(floor, occupied, request) is { } quick) return quick;
         var search = new ArrangementSearch(floor, occupied, request, options, clock);
         if (anyWaiting && !search.HasWaitingBookings && Planned(floor, occupied, request) is { } later) return later;
+        if (InfeasibleAtSomeInstant(floor, occupied, request, clock) is { } proof) return proof;
         return search.Run();
+    }
+
+    /// <summary>
+    /// Most refusals are decided at one instant: the bookings in progress when the new party would
+    /// sit down (or when someone else's turn starts inside its window) must all fit at once. Each
+    /// such instant is a much smaller problem than the evening, and if one has no arrangement, the
+    /// evening has none. Null: no instant proves it (or the budget ran out) — the full search decides.
+    /// </summary>
+    private ArrangementDecision.Infeasible? InfeasibleAtSomeInstant(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, Stopwatch clock)
+    {
+        var overlapping = occupied.Where(o => o.During.Overlaps(request.During)).ToArray();
+        var instants = overlapping.Select(o => o.During.Start).Where(s => s > request.During.Start).Append(request.During.Start).Distinct().Order();
+        foreach (var instant in instants)
+        {
+            var active = overlapping.Where(o => o.During.Start <= instant && instant < o.During.End).ToArray();
+            var decision = new ArrangementSearch(floor, active, request, options, clock).Run(feasibilityOnly: true);
+            if (decision is ArrangementDecision.Infeasible) return new ArrangementDecision.Infeasible("no_arrangement");
+            if (decision is ArrangementDecision.BudgetExhausted) return null;
+        }
+        return null;
     }
 
     private ArrangementDecision.Feasible? Planned(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request)
