@@ -26,6 +26,7 @@ internal static class AssignmentExtensions
         builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, (sp, _) =>
             new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<PlannerOptions>>().Value.DecisionBudgetMs) }));
         builder.Services.AddSingleton<AvailabilityPlanner>();
+        builder.Services.AddHostedService<PlannerWarmUp>();
 
         builder.Services.AddSingleton<TransitionWriter>();
         builder.Services.AddSingleton<Admission>();
