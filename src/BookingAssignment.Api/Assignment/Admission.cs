@@ -56,7 +56,7 @@ internal sealed class Admission(
     /// <summary>
     /// The admission decision against <paramref name="schedule"/>; on success the booking is staged on
     /// <paramref name="db"/>. Legacy (the rollback target) keeps the capacity check, a necessary
-    /// condition. V3 is exact: admitted when some arrangement seats everyone, refused when none
+    /// condition, and so does V3 unless Planner:ExactAdmission is on. Exact V3 is: admitted when some arrangement seats everyone, refused when none
     /// does, and admitted for a person to decide only when the search ran out of budget (and the
     /// capacity check still passes).
     /// </summary>
@@ -67,7 +67,7 @@ internal sealed class Admission(
     {
         var request = new PlanRequest(d.PartySize, r.Rules.HeldWindow(d.StartsAt, d.PartySize), d.ZonePreference);
         ArrangementDecision? decision = null;
-        if (pipeline == PipelineSelector.V3)
+        if (pipeline == PipelineSelector.V3 && exact is IArrangementSolver)
         {
             try { decision = Decide(exact, r, schedule, request); }
             catch (Exception) when (admitOnly) { decision = new ArrangementDecision.BudgetExhausted(); }

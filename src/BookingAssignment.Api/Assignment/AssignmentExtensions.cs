@@ -24,7 +24,12 @@ internal static class AssignmentExtensions
         builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.Legacy, (_, _) => new LegacyPlanner());
         // V3 decides exactly (SPEC §4.2): the same solver admits, plans, dry-runs and suggests.
         builder.Services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, (sp, _) =>
-            new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<PlannerOptions>>().Value.DecisionBudgetMs) }));
+        {
+            var o = sp.GetRequiredService<IOptions<PlannerOptions>>().Value;
+            return o.ExactAdmission
+                ? new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(o.DecisionBudgetMs) })
+                : new TablePlanner(new TablePlannerOptions { MaxMoves = o.MaxMoves });
+        });
         builder.Services.AddSingleton<AvailabilityPlanner>();
         builder.Services.AddHostedService<PlannerWarmUp>();
 

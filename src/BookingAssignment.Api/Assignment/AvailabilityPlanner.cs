@@ -6,14 +6,16 @@ namespace BookingAssignment.Api.Assignment;
 /// check they are admitted by. Availability and a 409's alternatives both come from here, so an
 /// offered slot can be booked.
 /// </summary>
-internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<PlannerOptions> options)
+internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<PlannerOptions> options,
+    [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner v3Planner)
 {
     private readonly CapacityCheck _capacity = new();
     private readonly ExactPlanner _exact = new(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(options.Value.AvailabilityBudgetMs) });
 
     public async Task<Func<PlanRequest, bool>> ForAsync(RestaurantModel r, IReadOnlyList<Occupancy> schedule)
     {
-        var v3 = (await selector.ChooseAsync(r.Id)).Live == PipelineSelector.V3;
+        // Exact only where admission is exact: otherwise the capacity check is what admits.
+        var v3 = v3Planner is IArrangementSolver && (await selector.ChooseAsync(r.Id)).Live == PipelineSelector.V3;
         return request => v3
             ? _exact.Decide(r.Floor, schedule, request) is ArrangementDecision.Feasible
             : _capacity.Check(r.Floor, schedule, request).Ok;

@@ -13,6 +13,12 @@ internal sealed class PlannerOptions
     [Range(0, 5)] public int MaxMoves { get; set; } = 2;
     /// <summary>Bookings starting within this many minutes are never moved.</summary>
     [Range(0, 1440)] public int FreezeMinutes { get; set; } = 60;
+    /// <summary>
+    /// V3's exact admission (SPEC §4.2). Off by default for now: under a sell-out its searches run
+    /// under the restaurant's lock and cut the drop's throughput about fourteenfold (docs/benchmarks.md).
+    /// Off, V3 admits by the capacity check and plans with the scored planner (at most MaxMoves moves), as before.
+    /// </summary>
+    public bool ExactAdmission { get; set; }
     /// <summary>Budget of one exact admission decision; past it the booking goes to manual review (planner_budget_exhausted).</summary>
     [Range(1, 5_000)] public int DecisionBudgetMs { get; set; } = 50;
     /// <summary>Budget of the exact decision for each start time offered by availability and in a 409's alternatives.</summary>

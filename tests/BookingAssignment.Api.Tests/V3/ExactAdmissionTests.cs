@@ -18,7 +18,7 @@ public sealed class ExactAdmissionTests
     [Fact]
     public async Task AnEveningOnlyARearrangementCanSeatIsConfirmedAndTheMoveIsRecorded()
     {
-        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, extra: [("Planner:ExactAdmission", "true")]));
         var r = await api.Bookings.CreateRestaurantAsync(Row("Row Bistro"));
         var dinner = r.At(new TimeOnly(19, 0));
         // Couples on A and C (confirmed, movable): no two adjacent tables are free for a four.
@@ -42,7 +42,7 @@ public sealed class ExactAdmissionTests
     [Fact]
     public async Task ARequestNoArrangementCanSeatIs409AndNothingIsSaved()
     {
-        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, extra: [("Planner:ExactAdmission", "true")]));
         var r = await api.Bookings.CreateRestaurantAsync(Row("Full Row"));
         var dinner = r.At(new TimeOnly(19, 0));
         foreach (var table in new[] { "A", "B", "C" }) await InsertConfirmedAsync(api.Db, r, table, dinner);
@@ -62,7 +62,7 @@ public sealed class ExactAdmissionTests
     [Fact]
     public async Task EveryStartTimeAvailabilityOffersCanBeBookedUntilTheEveningIsFull()
     {
-        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, extra: [("Planner:ExactAdmission", "true")]));
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Offered Bistro"));
         var date = r.At(new TimeOnly(19, 0)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var booked = 0;
@@ -85,7 +85,7 @@ public sealed class ExactAdmissionTests
     [Fact]
     public async Task AnEveningBookedPastCapacityConfirmsOrRefusesEveryRequestAndNeverSendsOneToManualReviewForWantOfAPlacement()
     {
-        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, extra: [("Planner:ExactAdmission", "true")]));
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.LargeFloor("Sell-out Bistro"));
         var random = new Random(2026);
         var requests = Enumerable.Range(0, 60).Select(_ => (Party: random.Next(1, 7), At: r.At(new TimeOnly(18, 0)).AddMinutes(15 * random.Next(0, 12)))).ToList();
