@@ -14,8 +14,8 @@ internal sealed class PlannerOptions
     /// <summary>Bookings starting within this many minutes are never moved.</summary>
     [Range(0, 1440)] public int FreezeMinutes { get; set; } = 60;
     /// <summary>
-    /// V3's exact admission (SPEC §4.2). Off by default for now: under a sell-out its searches run
-    /// under the restaurant's lock and cut the drop's throughput about fourteenfold (docs/benchmarks.md).
+    /// V3's exact admission (SPEC §4.2). Off by default for now: in a sell-out a quarter of the admitted
+    /// bookings ran out of the decision budget and went to manual review (docs/benchmarks.md).
     /// Off, V3 admits by the capacity check and plans with the scored planner (at most MaxMoves moves), as before.
     /// </summary>
     public bool ExactAdmission { get; set; }
