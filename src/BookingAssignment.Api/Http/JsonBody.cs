@@ -30,15 +30,18 @@ internal static class JsonBody
         return o;
     }
 
-    /// <summary>The request body, buffered (and kept rewindable for a second reader, e.g. the idempotency filter).</summary>
+    /// <summary>The request body, read once per request: the idempotency filter and the handler share it.</summary>
     public static async Task<byte[]> BufferAsync(HttpRequest request, CancellationToken ct)
     {
+        if (request.HttpContext.Items[typeof(JsonBody)] is byte[] read) return read;
         request.EnableBuffering();
         request.Body.Position = 0;
         using var ms = new MemoryStream();
         await request.Body.CopyToAsync(ms, ct);
         request.Body.Position = 0;
-        return ms.ToArray();
+        var body = ms.ToArray();
+        request.HttpContext.Items[typeof(JsonBody)] = body;
+        return body;
     }
 
     public static (T? Value, Dictionary<string, string[]>? Errors) Read<T>(HttpRequest request, byte[] body) where T : class

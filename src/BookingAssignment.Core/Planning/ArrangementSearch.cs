@@ -192,9 +192,15 @@ internal sealed class ArrangementSearch
             if (_assigned[u] >= 0) continue;
             saved.Add((u, _blocked[u]));
             _blocked[u] |= _setMask[s];
-            if (ok && !_domain[u].Any(x => (_setMask[x] & _blocked[u]) == 0)) ok = false;
+            if (ok && !HasFreeSet(u)) ok = false;
         }
         return ok;
+    }
+
+    private bool HasFreeSet(int v)
+    {
+        foreach (var s in _domain[v]) if ((_setMask[s] & _blocked[v]) == 0) return true;
+        return false;
     }
 
     /// <summary>A booking on tables leaving them counts as a move; a waiting booking getting its first tables does not.</summary>

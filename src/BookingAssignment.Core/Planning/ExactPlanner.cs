@@ -21,7 +21,7 @@ namespace BookingAssignment.Core.Planning;
 public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolver, IAssignmentPlanner
 {
     private readonly CapacityCheck _capacity = new();
-    private readonly TablePlanner _zeroMoves = new(options.Scoring with { MaxMoves = 0 });
+    // Tries a free set first and only then its bounded move search: one call covers both quick paths.
     private readonly TablePlanner _fewMoves = new(options.Scoring with { MaxMoves = 2 });
 
     public ExactPlanner() : this(new ExactPlannerOptions()) { }
@@ -74,7 +74,7 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
 
     private ArrangementDecision.Feasible? Planned(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request)
     {
-        var plan = _zeroMoves.Plan(floor, occupied, request) ?? _fewMoves.Plan(floor, occupied, request);
+        var plan = _fewMoves.Plan(floor, occupied, request);
         return plan is null ? null : new ArrangementDecision.Feasible(plan);
     }
 }
