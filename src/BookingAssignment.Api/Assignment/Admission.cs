@@ -71,12 +71,17 @@ internal sealed class Admission(
         {
             try { decision = Decide(exact, r, schedule, request); }
             catch (Exception) when (admitOnly) { decision = new ArrangementDecision.BudgetExhausted(); }
-            if (decision is ArrangementDecision.Infeasible no) return new AdmissionResult.Rejected(no.Reason, schedule);
+            if (decision is ArrangementDecision.Infeasible no)
+            {
+                if (d.HoldId is null) return new AdmissionResult.Rejected(no.Reason, schedule);
+                decision = null; // a live hold is never refused: the run that assigns decides again
+            }
             // Out of budget: admitted for a person only while the necessary condition still holds.
-            if (decision is ArrangementDecision.BudgetExhausted && _capacity.Check(r.Floor, schedule, request) is { Ok: false } full)
+            else if (decision is ArrangementDecision.BudgetExhausted && d.HoldId is null && _capacity.Check(r.Floor, schedule, request) is { Ok: false } full)
                 return new AdmissionResult.Rejected(full.Reason!, schedule);
         }
-        else if (_capacity.Check(r.Floor, schedule, request) is { Ok: false } capacity)
+        // A live hold (its capacity was reserved when it was granted, and it is not in the schedule) is admitted as it stands.
+        else if (d.HoldId is null && _capacity.Check(r.Floor, schedule, request) is { Ok: false } capacity)
             return new AdmissionResult.Rejected(capacity.Reason!, schedule);
         var booking = Create(db, d, r, pipeline, now);
         if (pipeline == PipelineSelector.V3)
@@ -86,6 +91,16 @@ internal sealed class Admission(
         }
         return new AdmissionResult.Admitted(booking, decision);
     }
+
+    /// <summary>
+    /// The V3 decision for capacity about to be promised outside a new booking (a hold, a re-plan):
+    /// the exact decision when admission is exact; otherwise the capacity check (it counts bookings
+    /// waiting for tables and live holds, which a plan alone would not see) and then a plan.
+    /// </summary>
+    public ArrangementDecision DecideV3(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request) =>
+        exact is IArrangementSolver || _capacity.Check(r.Floor, schedule, request).Ok
+            ? Decide(exact, r, schedule, request)
+            : new ArrangementDecision.Infeasible(_capacity.Check(r.Floor, schedule, request).Reason!);
 
     /// <summary>The exact decision of V3's planner; a planner that only plans (a test's stand-in) decides by its plan.</summary>
     public static ArrangementDecision Decide(IAssignmentPlanner planner, RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request) =>
@@ -118,6 +133,7 @@ internal sealed class Admission(
             UpdatedAt = now,
             IdempotencyClientHash = d.Idempotency?.ClientHash,
             IdempotencyKey = d.Idempotency?.Key,
+            HoldId = d.HoldId,
         };
         db.Bookings.Add(booking);
         events.Add(db, BookingEvents.Created(pipeline, d.PartySize, booking.StartAt), r.Id, booking.Id);

@@ -38,6 +38,9 @@ internal static class AssignmentExtensions
         builder.Services.AddSingleton<PlanWriter>();
         builder.Services.AddSingleton<RetryScheduler>();
         builder.Services.AddSingleton<AssignmentRun>();
+        builder.Services.AddSingleton<LockedChange>();
+        builder.Services.AddSingleton<Replanner>();
+        builder.Services.AddSingleton<Reseating>();
         builder.Services.AddSingleton<LegacyAutoAssign>();
         builder.Services.AddSingleton<CoordinatorLimiter>();
         builder.Services.AddSingleton<ShadowRunner>();

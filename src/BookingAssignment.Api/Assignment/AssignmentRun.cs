@@ -50,7 +50,7 @@ internal sealed class AssignmentRun(
             return await breaker.ExecuteAsync(async token => await LockedAsync(Job.New(r, draft), token), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && ex is not BrokenCircuitException && !DbErrors.IsUnavailable(ex)
-                                   && !DbErrors.IsDuplicateIdempotencyKey(ex))
+                                   && !DbErrors.IsDuplicateIdempotencyKey(ex) && !DbErrors.IsHoldAlreadyUsed(ex))
         {
             await retries.RecordErrorAsync(r.Id, null, "inline", ex, ownedVersion: null);
             return await AdmitOnlyAsync(r, draft, new Deferral(null, null), ct);
@@ -152,7 +152,7 @@ internal sealed class AssignmentRun(
         ArrangementDecision? decision = null;
         if (job.Draft is { } draft)
         {
-            var schedule = await Admission.LockDayAsync(db, r, draft.StartsAt, admission.MovableFrom(Pipeline, now), excludeBookingId: null, ct);
+            var schedule = await Admission.LockDayAsync(db, r, draft.StartsAt, admission.MovableFrom(Pipeline, now), excludeBookingId: draft.HoldId, ct);
             switch (admission.Admit(db, r, draft, Pipeline, schedule, now, admitOnly: lockEvent is null))
             {
                 case AdmissionResult.Rejected rejected:

@@ -48,7 +48,7 @@ internal sealed class LegacyAutoAssign(
         var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
         var now = time.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var schedule = await Admission.LockDayAsync(db, r, draft.StartsAt, admission.MovableFrom(Pipeline, now), excludeBookingId: null, ct);
+        var schedule = await Admission.LockDayAsync(db, r, draft.StartsAt, admission.MovableFrom(Pipeline, now), excludeBookingId: draft.HoldId, ct);
         var admitted = admission.Admit(db, r, draft, Pipeline, schedule, now);
         if (admitted is AdmissionResult.Rejected rejected)
         {

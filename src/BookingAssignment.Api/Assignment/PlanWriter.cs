@@ -133,6 +133,45 @@ internal sealed class PlanWriter(
         return previousTables;
     }
 
+    /// <summary>
+    /// A booking that already exists re-seated where it stands (modified, or moved off a removed or
+    /// blocked table): its live tables released and the new ones staged in this transaction, the
+    /// planner's moves applied, and for V3 the transition <paramref name="fire"/>. Until the caller
+    /// commits, the booking keeps its old tables.
+    /// </summary>
+    public async Task StageReplanAsync(BookingDb db, RestaurantModel r, Booking booking, TablePlan plan,
+        Func<AssignmentStateMachine, Transition> fire, string trigger, CancellationToken ct)
+    {
+        await ReleaseAsync(db, booking.Id, ct);
+        await ApplyMovesAsync(db, r, plan, trigger, ct);
+        AddTables(db, booking.Id, plan.TableIds, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), trigger);
+        if (booking.AssignmentPipeline == PipelineSelector.V3) transitions.Apply(db, booking, fire, trigger);
+        else booking.AssignmentState = AssignmentState.Confirmed;
+        if (booking.Status == BookingStatus.Pending) booking.Status = BookingStatus.Confirmed;
+        booking.AssignmentReason = null;
+        booking.UpdatedAt = time.GetUtcNow();
+    }
+
+    /// <summary>A floor change or block took the booking's tables and nothing re-seats it: tables released, to manual review.</summary>
+    public async Task StageStrandedAsync(BookingDb db, RestaurantModel r, Booking booking, string reason, string trigger, CancellationToken ct)
+    {
+        await ReleaseAsync(db, booking.Id, ct);
+        if (booking.AssignmentPipeline == PipelineSelector.V3) transitions.Apply(db, booking, m => m.Strand(), trigger, reason);
+        else booking.AssignmentState = AssignmentState.ManualReview;
+        booking.Status = BookingStatus.Pending;
+        booking.AssignmentReason = reason;
+        booking.UpdatedAt = time.GetUtcNow();
+        events.Add(db, CoordinatorEvents.ManualReview(trigger, reason, booking.AttemptCount), r.Id, booking.Id);
+    }
+
+    /// <summary>Releases a booking's live tables now, in the caller's transaction (before any new row is inserted).</summary>
+    public async Task<int> ReleaseAsync(BookingDb db, Guid bookingId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return await db.Assignments.Where(a => a.BookingId == bookingId && a.ReleasedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.ReleasedAt, now), ct);
+    }
+
     private const string NoPlan = "no_table_combination_free";
     private const string BudgetExhausted = "planner_budget_exhausted";
 

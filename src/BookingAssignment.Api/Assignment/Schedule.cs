@@ -2,8 +2,10 @@
 namespace BookingAssignment.Api.Assignment;
 
 /// <summary>
-/// Reads what already occupies a restaurant's tables around a window: live assignments, plus
-/// admitted bookings still waiting for tables (they hold capacity but no table yet).
+/// Reads what already occupies a restaurant's tables around a window: live assignments, admitted
+/// bookings still waiting for tables (they hold capacity but no table yet), table blocks and live
+/// holds. Every planner, the admission decision, availability and the manual-review suggestions
+/// read it, so all of them respect blocks and holds.
 /// </summary>
 internal static class Schedule
 {
@@ -20,6 +22,9 @@ internal static class Schedule
         // One round trip: live assignments, then admitted bookings still waiting for tables — including
         // those in manual review, whose guests a host still has to seat. They count against capacity,
         // never against a table; without them a sold-out evening would keep admitting into manual review.
+        // Then table blocks (fixed, like a pinned booking on those tables) and live holds (capacity
+        // the exact search must still place, like a booking waiting for its run). An expired hold
+        // stops counting the moment it expires: no sweep is involved.
         var rows = await db.Database.SqlQuery<ScheduleRow>($"""
             SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting, b.assignment_state
             FROM booking_table_assignments a JOIN bookings b ON b.id = a.booking_id
@@ -31,6 +36,16 @@ internal static class Schedule
               AND b.assignment_state = ANY({waiting})
               AND b.start_at < {windowEnd} AND b.end_at > {waitingFrom}
               AND NOT EXISTS (SELECT 1 FROM booking_table_assignments x WHERE x.booking_id = b.id AND x.released_at IS NULL)
+            UNION ALL
+            SELECT k.id, unnest(k.table_ids), k.held_from, k.held_until, 0, true, 'blocked', k.held_from, false, 'confirmed'
+            FROM table_blocks k
+            WHERE k.restaurant_id = {rid} AND k.deleted_at IS NULL AND k.held_until > {windowStart} AND k.held_from < {windowEnd}
+            UNION ALL
+            SELECT h.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, h.party_size, false, 'held', h.start_at, true, 'assignment_pending'
+            FROM booking_holds h
+            WHERE h.restaurant_id = {rid} AND h.expires_at > now()
+              AND NOT EXISTS (SELECT 1 FROM bookings x WHERE x.hold_id = h.id)
+              AND h.start_at < {windowEnd} AND h.end_at > {waitingFrom}
             """).ToListAsync(ct);
 
         var result = new List<Occupancy>();

@@ -17,6 +17,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     public const string Header = "X-Api-Key";
     public const string ClientPolicy = "client";
     public const string OpsPolicy = "ops";
+    public const string StaffPolicy = "staff";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -16,9 +16,14 @@ internal static class AuthExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyAuthenticationHandler.ClientPolicy, p => p.RequireRole(ApiKeyAuthenticationHandler.ClientPolicy, ApiKeyAuthenticationHandler.OpsPolicy))
+            .AddPolicy(ApiKeyAuthenticationHandler.StaffPolicy, p => p.RequireRole(ApiKeyAuthenticationHandler.StaffPolicy, ApiKeyAuthenticationHandler.OpsPolicy))
             .AddPolicy(ApiKeyAuthenticationHandler.OpsPolicy, p => p.RequireRole(ApiKeyAuthenticationHandler.OpsPolicy));
         return builder;
     }
+
+    /// <summary>False only for a staff key of another restaurant (its callers answer 404, as for a restaurant that does not exist).</summary>
+    public static bool MaySee(this HttpContext http, Guid restaurantId) =>
+        http.User.FindFirstValue("restaurant_id") is not { } own || own == restaurantId.ToString();
 
     /// <summary>The caller's API key (for idempotency scoping and rate-limit partitions).</summary>
     public static string? ApiKey(this HttpContext http) =>

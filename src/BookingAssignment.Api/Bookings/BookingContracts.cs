@@ -6,7 +6,8 @@ internal sealed record CreateBookingRequest(
     string? StartsAt,
     CustomerDto? Customer,
     string? Notes,
-    string? ZonePreference);
+    string? ZonePreference,
+    Guid? HoldId = null);
 
 internal sealed record CustomerDto(string? Name, string? Email, string? Phone);
 
@@ -24,7 +25,20 @@ internal sealed record BookingResponse(
     DateTimeOffset CreatedAt,
     string? Reason,
     CustomerDto Customer,
-    string? Notes);
+    string? Notes,
+    string? ZonePreference = null,
+    Guid? HoldId = null,
+    DateTimeOffset? SeatedAt = null,
+    DateTimeOffset? CompletedAt = null,
+    DateTimeOffset? NoShowAt = null,
+    string ETag = "")
+{
+    /// <summary>The strong entity tag sent as the ETag header and expected back in If-Match: "v" and the row version, quoted.</summary>
+    public static string TagOf(long rowVersion) => $"\"v{rowVersion}\"";
+}
+
+/// <summary>PATCH /bookings/{id}: absent (or null) fields stay as they are; an empty string clears notes or the zone preference.</summary>
+internal sealed record ModifyBookingRequest(int? PartySize, string? StartsAt, string? ZonePreference, string? Notes, CustomerDto? Customer);
 
 /// <summary>A validated booking request, ready for admission.</summary>
 internal sealed record BookingDraft(
@@ -36,7 +50,8 @@ internal sealed record BookingDraft(
     string? CustomerPhone,
     string? Notes,
     string? ZonePreference,
-    IdempotencyScope? Idempotency = null);
+    IdempotencyScope? Idempotency = null,
+    Guid? HoldId = null);
 
 /// <summary>An Idempotency-Key and the hash of the API key it is scoped to; a booking created under it carries both.</summary>
 internal sealed record IdempotencyScope(string ClientHash, string Key);

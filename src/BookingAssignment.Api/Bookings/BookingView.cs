@@ -1,7 +1,7 @@
 
 namespace BookingAssignment.Api.Bookings;
 
-/// <summary>Builds the booking body clients see (times in the restaurant's local offset).</summary>
+/// <summary>Builds the booking body clients see (times in the restaurant's local offset, the ETag included).</summary>
 internal static class BookingView
 {
     public static async Task<BookingResponse?> LoadAsync(BookingDb db, RestaurantCatalog catalog, Guid id, CancellationToken ct)
@@ -21,5 +21,7 @@ internal static class BookingView
         b.Status, StateNames.Of(b.AssignmentState), b.AssignmentPipeline,
         r.LabelsOf(tableIds),
         b.CreatedAt, b.AssignmentReason,
-        new CustomerDto(b.CustomerName, b.CustomerEmail, b.CustomerPhone), b.Notes);
+        new CustomerDto(b.CustomerName, b.CustomerEmail, b.CustomerPhone), b.Notes, b.ZonePreference, b.HoldId,
+        b.SeatedAt is { } s ? r.Rules.ToLocal(s) : null, b.CompletedAt is { } c ? r.Rules.ToLocal(c) : null, b.NoShowAt is { } n ? r.Rules.ToLocal(n) : null,
+        BookingResponse.TagOf(b.RowVersion));
 }

@@ -23,8 +23,11 @@ internal static class BookingsApi
         var group = app.MapGroup("/bookings")
             .RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy)
             .RequireRateLimiting(HttpRateLimiting.PerApiKey)
-            .WithTags("Bookings");
+            .WithTags("Bookings")
+            .AddEndpointFilter<ETagFilter>();
         group.MapPost("/", CreateAsync).AddEndpointFilter<IdempotencyFilter>();
+        group.MapPatch("/{id:guid}", ModifyApi.ModifyAsync).AddEndpointFilter<IdempotencyFilter>();
+        group.MapVisits();
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPost("/{id:guid}/cancel", CancelAsync).AddEndpointFilter<IdempotencyFilter>();
         // The hosts' tools on a booking (ops keys only); handlers beside the manual-review queue.
@@ -48,10 +51,27 @@ internal static class BookingsApi
         var rules = BookingValidation.ValidateAgainst(restaurant, request.PartySize!.Value, startsAt, request.ZonePreference, time.GetUtcNow(), options.Value);
         if (rules.Any) return Problems.Validation(rules.ToDictionary());
 
+        Guid? holdId = null;
+        if (request.HoldId is { } requestedHold)
+        {
+            var (live, holdProblem) = await HoldsApi.CheckAsync(db, requestedHold, restaurant.Id, request.PartySize.Value, startsAt, time.GetUtcNow(), ct);
+            if (holdProblem is not null) return holdProblem;
+            holdId = live;
+        }
+
         var draft = new BookingDraft(restaurant.Id, request.PartySize.Value, startsAt, request.Customer!.Name!,
             NullIfEmpty(request.Customer.Email), NullIfEmpty(request.Customer.Phone), NullIfEmpty(request.Notes), NullIfEmpty(request.ZonePreference),
-            IdempotencyFilter.ScopeOf(http));
-        switch (await coordinator.SubmitAsync(restaurant, draft, ct))
+            IdempotencyFilter.ScopeOf(http), holdId);
+        SubmitOutcome outcome;
+        try
+        {
+            outcome = await coordinator.SubmitAsync(restaurant, draft, ct);
+        }
+        catch (Exception ex) when (DbErrors.IsHoldAlreadyUsed(ex))
+        {
+            return HoldsApi.AlreadyUsed(holdId!.Value, null);
+        }
+        switch (outcome)
         {
             case SubmitOutcome.Rejected rejected:
                 return NoAvailability(restaurant, rejected);
@@ -69,7 +89,7 @@ internal static class BookingsApi
     }
 
     /// <summary>409 no_availability: nothing was saved; the nearest start times that pass the check are offered.</summary>
-    private static ProblemHttpResult NoAvailability(RestaurantModel restaurant, SubmitOutcome.Rejected rejected) =>
+    internal static ProblemHttpResult NoAvailability(RestaurantModel restaurant, SubmitOutcome.Rejected rejected) =>
         Problems.Status(StatusCodes.Status409Conflict, "No availability", "No table can seat this party at that time. Try one of the alternatives.",
             "no_availability", new Dictionary<string, object?>
             {
@@ -90,6 +110,8 @@ internal static class BookingsApi
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var booking = await db.Bookings.FromSql($"SELECT * FROM bookings WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
         if (booking is null) return Problems.NotFound("id", $"Booking {id} does not exist.");
+        if (booking.Status is BookingStatus.CheckedIn or BookingStatus.Completed or BookingStatus.NoShow)
+            return BookingRows.IllegalTransition(booking, "cancel", $"The party is {booking.Status}; a visit that happened cannot be cancelled.");
         if (booking.Status != BookingStatus.Cancelled)
         {
             var now = time.GetUtcNow();

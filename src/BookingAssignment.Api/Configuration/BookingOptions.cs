@@ -16,4 +16,10 @@ internal sealed class BookingOptions
     [Range(0, 5000)] public int LegacyRetryDelayMs { get; set; } = 25;
     /// <summary>How many alternative start times a 409 no_availability offers.</summary>
     [Range(0, 20)] public int AlternativesCount { get; set; } = 4;
+    /// <summary>A booking may be marked no-show this long after its start (POST /bookings/{id}/no-show).</summary>
+    [Range(0, 240)] public int NoShowGraceMinutes { get; set; } = 15;
+    /// <summary>How long a hold (POST /restaurants/{id}/holds) reserves its capacity.</summary>
+    [Range(5, 3600)] public int HoldTtlSeconds { get; set; } = 300;
+    /// <summary>The longest table block, in days (each day it covers is locked while it is placed).</summary>
+    [Range(1, 90)] public int MaxBlockDays { get; set; } = 14;
 }

@@ -11,11 +11,18 @@ internal static class Problems
 
     /// <summary>404 that names the field whose value points nowhere (e.g. <c>restaurantId</c>), like a validation error does.</summary>
     public static ProblemHttpResult NotFound(string field, string detail) =>
+        FieldProblem(StatusCodes.Status404NotFound, "Not found", "https://tools.ietf.org/html/rfc9110#section-15.5.5", field, detail);
+
+    /// <summary>400 for one field, where the handler's result type has no room for a <see cref="ValidationProblem"/>.</summary>
+    public static ProblemHttpResult Invalid(string field, string detail) =>
+        FieldProblem(StatusCodes.Status400BadRequest, "The request is not valid.", "https://tools.ietf.org/html/rfc9110#section-15.5.1", field, detail);
+
+    private static ProblemHttpResult FieldProblem(int status, string title, string type, string field, string detail) =>
         TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
         {
-            Status = StatusCodes.Status404NotFound,
-            Title = "Not found",
-            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            Status = status,
+            Title = title,
+            Type = type,
         });
 
     /// <summary>Any other problem, with a machine-readable <c>code</c>.</summary>

@@ -18,6 +18,8 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     public DbSet<StateHistoryEntry> StateHistory => Set<StateHistoryEntry>();
     public DbSet<AssignmentAttempt> Attempts => Set<AssignmentAttempt>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<TableBlock> Blocks => Set<TableBlock>();
+    public DbSet<BookingHold> Holds => Set<BookingHold>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -51,6 +53,9 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
             e.Property(x => x.AssignmentStateVersion).IsConcurrencyToken();
             // The contract's snake_case spelling (SPEC §4.1), one definition: StateNames.
             e.Property(x => x.AssignmentState).HasConversion(s => StateNames.Of(s), s => StateNames.Parse(s));
+            // Maintained by a trigger (migration 0004): read back after every save, never written.
+            e.Property(x => x.RowVersion).ValueGeneratedOnAddOrUpdate().HasDefaultValueSql("1")
+                .Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
         });
         b.Entity<BookingTableAssignment>(e =>
         {
@@ -76,6 +81,16 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
             e.ToTable("booking_assignment_attempts");
             e.Property(x => x.Id).UseIdentityAlwaysColumn();
             e.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
+        });
+        b.Entity<TableBlock>(e =>
+        {
+            e.ToTable("table_blocks");
+            e.Property(x => x.CreatedAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
+        });
+        b.Entity<BookingHold>(e =>
+        {
+            e.ToTable("booking_holds");
+            e.Property(x => x.CreatedAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
         });
         b.Entity<IdempotencyRecord>(e =>
         {

@@ -43,6 +43,17 @@ internal static class DbErrors
         return false;
     }
 
+    /// <summary>The unique index of bookings (hold_id): a hold is consumed at most once.</summary>
+    public const string BookingOnePerHold = "bookings_one_per_hold";
+
+    /// <summary>Another booking consumed this hold first (two requests raced with one holdId).</summary>
+    public static bool IsHoldAlreadyUsed(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: UniqueViolation, ConstraintName: BookingOnePerHold }) return true;
+        return false;
+    }
+
     public static bool IsExclusionViolation(Exception ex) => SqlState(ex) == ExclusionViolation;
 
     public static string? SqlState(Exception ex)

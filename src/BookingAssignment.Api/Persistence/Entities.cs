@@ -34,6 +34,8 @@ internal sealed class RestaurantTable
     public required string Label { get; set; }
     public int MinCovers { get; set; }
     public int MaxCovers { get; set; }
+    /// <summary>Set by a floor change that removed the table; assignments keep referring to it.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
 }
 
 internal sealed class TableAdjacency
@@ -71,6 +73,13 @@ internal sealed class Booking
     /// <summary>The Idempotency-Key (and the hash of the API key it is scoped to) the booking was created under.</summary>
     public string? IdempotencyClientHash { get; set; }
     public string? IdempotencyKey { get; set; }
+    /// <summary>Bumped by the database on every update; the booking's ETag (never written by EF).</summary>
+    public long RowVersion { get; set; }
+    public DateTimeOffset? SeatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+    public DateTimeOffset? NoShowAt { get; set; }
+    /// <summary>The hold this booking consumed, if any.</summary>
+    public Guid? HoldId { get; set; }
 }
 
 internal static class BookingStatus
@@ -78,6 +87,41 @@ internal static class BookingStatus
     public const string Pending = "pending";
     public const string Confirmed = "confirmed";
     public const string Cancelled = "cancelled";
+    public const string CheckedIn = "checked_in";
+    public const string Completed = "completed";
+    public const string NoShow = "no_show";
+
+    /// <summary>Every value of <c>bookings.status</c>, as the day sheet's filter accepts them.</summary>
+    public static readonly string[] All = [Pending, Confirmed, Cancelled, CheckedIn, Completed, NoShow];
+
+    /// <summary>The visit is over or never happened: nothing about the booking may change any more.</summary>
+    public static bool IsFinal(string status) => status is Cancelled or Completed or NoShow;
+}
+
+/// <summary>Tables out of service between two instants (SPEC §8); planners treat them as occupied.</summary>
+internal sealed class TableBlock
+{
+    public Guid Id { get; set; }
+    public Guid RestaurantId { get; set; }
+    public Guid[] TableIds { get; set; } = [];
+    public DateTimeOffset HeldFrom { get; set; }
+    public DateTimeOffset HeldUntil { get; set; }
+    public required string Reason { get; set; }
+    public required string CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DeletedAt { get; set; }
+}
+
+/// <summary>Capacity reserved for a party and start time until <see cref="ExpiresAt"/>; consumed by at most one booking (its <c>HoldId</c>).</summary>
+internal sealed class BookingHold
+{
+    public Guid Id { get; set; }
+    public Guid RestaurantId { get; set; }
+    public int PartySize { get; set; }
+    public DateTimeOffset StartAt { get; set; }
+    public DateTimeOffset EndAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 internal sealed class BookingTableAssignment

@@ -22,6 +22,9 @@ internal static class RestaurantsApi
         group.MapPost("/", CreateAsync).RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy);
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
         group.MapGet("/{id:guid}/availability", AvailabilityAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
+        group.MapPost("/{id:guid}/holds", HoldsApi.CreateAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
+        group.MapPut("/{id:guid}", FloorChangeApi.ReplaceAsync).RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
+        group.MapBlocks();
         return app;
     }
 

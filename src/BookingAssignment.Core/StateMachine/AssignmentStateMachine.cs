@@ -31,6 +31,12 @@ public enum AssignmentTrigger
     Reassign,
     /// <summary>An operator moved a confirmed booking to tables of their choice.</summary>
     OperatorReassign,
+    /// <summary>The guest changed party, time or zone (PATCH /bookings/{id}) and a new arrangement committed.</summary>
+    Modify,
+    /// <summary>A floor change or a table block took the booking's tables and the planner re-seated it elsewhere.</summary>
+    FloorChange,
+    /// <summary>A floor change or a table block took the booking's tables and no arrangement re-seats it: a person decides.</summary>
+    Strand,
 }
 
 /// <summary>
@@ -72,6 +78,9 @@ public sealed class AssignmentStateMachine
     public Transition OperatorAssign() => Fire(AssignmentTrigger.OperatorAssign);
     public Transition Reassign() => Fire(AssignmentTrigger.Reassign);
     public Transition OperatorReassign() => Fire(AssignmentTrigger.OperatorReassign);
+    public Transition Modify() => Fire(AssignmentTrigger.Modify);
+    public Transition FloorChange() => Fire(AssignmentTrigger.FloorChange);
+    public Transition Strand() => Fire(AssignmentTrigger.Strand);
 
     private Transition Fire(AssignmentTrigger trigger)
     {
@@ -105,11 +114,15 @@ public sealed class AssignmentStateMachine
             .Permit(AssignmentTrigger.SendToManualReview, AssignmentState.ManualReview)
             .Permit(AssignmentTrigger.Fail, AssignmentState.Failed);
         m.Configure(AssignmentState.ManualReview)
-            .Permit(AssignmentTrigger.OperatorAssign, AssignmentState.Confirmed);
+            .Permit(AssignmentTrigger.OperatorAssign, AssignmentState.Confirmed)
+            .Permit(AssignmentTrigger.Modify, AssignmentState.Confirmed);
         // Moves keep the booking confirmed: a re-entry with its own trigger, so history and diagram agree.
         m.Configure(AssignmentState.Confirmed)
             .PermitReentry(AssignmentTrigger.Reassign)
-            .PermitReentry(AssignmentTrigger.OperatorReassign);
+            .PermitReentry(AssignmentTrigger.OperatorReassign)
+            .PermitReentry(AssignmentTrigger.Modify)
+            .PermitReentry(AssignmentTrigger.FloorChange)
+            .Permit(AssignmentTrigger.Strand, AssignmentState.ManualReview);
         m.Configure(AssignmentState.Failed);
     }
 }
@@ -156,6 +169,9 @@ public static class StateNames
         AssignmentTrigger.OperatorAssign => "operator_assign",
         AssignmentTrigger.Reassign => "reassign",
         AssignmentTrigger.OperatorReassign => "operator_reassign",
+        AssignmentTrigger.Modify => "modify",
+        AssignmentTrigger.FloorChange => "floor_change",
+        AssignmentTrigger.Strand => "strand",
         _ => throw new ArgumentOutOfRangeException(nameof(t), t, null),
     };
 }

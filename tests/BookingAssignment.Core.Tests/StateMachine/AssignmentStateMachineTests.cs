@@ -22,11 +22,14 @@ public class AssignmentStateMachineTests
         (AssignmentState.AssignmentInProgress, AssignmentState.Failed),
         (AssignmentState.Assigned, AssignmentState.Failed),
         (AssignmentState.ManualReview, AssignmentState.Confirmed),
-        // Moves (the planner's and an operator's) re-enter confirmed with their own triggers.
+        // Moves (the planner's, an operator's, a modification's, a floor change's) re-enter confirmed with their own triggers.
         (AssignmentState.Confirmed, AssignmentState.Confirmed),
+        // SPEC §8: a floor change or block strands a confirmed booking that nothing re-seats.
+        (AssignmentState.Confirmed, AssignmentState.ManualReview),
     ];
 
-    private static readonly AssignmentTrigger[] Moves = [AssignmentTrigger.Reassign, AssignmentTrigger.OperatorReassign];
+    private static readonly AssignmentTrigger[] Moves =
+        [AssignmentTrigger.Reassign, AssignmentTrigger.OperatorReassign, AssignmentTrigger.Modify, AssignmentTrigger.FloorChange];
 
     [Fact]
     public void EveryStateAndTriggerPairMatchesTheSpecTransitionTable()
@@ -64,13 +67,15 @@ public class AssignmentStateMachineTests
     }
 
     [Fact]
-    public void FailedAcceptsNoTriggerAndConfirmedOnlyTheMoves()
+    public void FailedAcceptsNoTriggerAndConfirmedOnlyTheMovesAndStrand()
     {
         foreach (var trigger in Enum.GetValues<AssignmentTrigger>())
         {
             Assert.Throws<InvalidOperationException>(() => Fire(AssignmentStateMachine.InMemory(AssignmentState.Failed), trigger));
             if (Moves.Contains(trigger))
                 Assert.Equal(AssignmentState.Confirmed, Fire(AssignmentStateMachine.InMemory(AssignmentState.Confirmed), trigger).To);
+            else if (trigger == AssignmentTrigger.Strand)
+                Assert.Equal(AssignmentState.ManualReview, Fire(AssignmentStateMachine.InMemory(AssignmentState.Confirmed), trigger).To);
             else
                 Assert.Throws<InvalidOperationException>(() => Fire(AssignmentStateMachine.InMemory(AssignmentState.Confirmed), trigger));
         }
@@ -118,6 +123,9 @@ public class AssignmentStateMachineTests
         AssignmentTrigger.OperatorAssign => m.OperatorAssign(),
         AssignmentTrigger.Reassign => m.Reassign(),
         AssignmentTrigger.OperatorReassign => m.OperatorReassign(),
+        AssignmentTrigger.Modify => m.Modify(),
+        AssignmentTrigger.FloorChange => m.FloorChange(),
+        AssignmentTrigger.Strand => m.Strand(),
         _ => throw new ArgumentOutOfRangeException(nameof(trigger)),
     };
 

@@ -29,3 +29,7 @@ internal sealed class Initial() : SqlFileMigration("0001_initial.sql");
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000002_IdempotencyKeyOnBooking")]
 internal sealed class IdempotencyKeyOnBooking() : SqlFileMigration("0002_idempotency_key_on_booking.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000004_BookingLifecycle")]
+internal sealed class BookingLifecycle() : SqlFileMigration("0004_booking_lifecycle.sql");
