@@ -31,7 +31,7 @@ internal sealed record BookingResponse(
     DateTimeOffset? SeatedAt = null,
     DateTimeOffset? CompletedAt = null,
     DateTimeOffset? NoShowAt = null,
-    string ETag = "")
+    [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string ETag = "")
 {
     /// <summary>The strong entity tag sent as the ETag header and expected back in If-Match: "v" and the row version, quoted.</summary>
     public static string TagOf(long rowVersion) => $"\"v{rowVersion}\"";

@@ -19,10 +19,7 @@ internal partial class BookingValidation
         if (r.RestaurantId is null || r.RestaurantId == Guid.Empty) e.Add("restaurantId", "A restaurant id is required.");
         if (r.PartySize is null) e.Add("partySize", "Required.");
         else if (r.PartySize < 1) e.Add("partySize", "Must be at least 1.");
-        if (string.IsNullOrWhiteSpace(r.StartsAt)) e.Add("startsAt", "Required: ISO 8601 with offset, e.g. 2026-12-01T19:00:00+00:00.");
-        else if (!OffsetSuffix().IsMatch(r.StartsAt.Trim())
-                 || !DateTimeOffset.TryParse(r.StartsAt, CultureInfo.InvariantCulture, DateTimeStyles.None, out startsAt))
-            e.Add("startsAt", $"'{r.StartsAt}' is not an ISO 8601 date-time with offset.");
+        startsAt = Instant(r.StartsAt, "startsAt", e) ?? default;
 
         if (r.Customer is null) e.Add("customer", "Required.");
         else
@@ -35,6 +32,16 @@ internal partial class BookingValidation
         if (r.Notes is { } notes && notes.Length > options.NotesMaxLength) e.Add("notes", $"At most {options.NotesMaxLength} characters.");
         if (r.ZonePreference is { Length: > 100 }) e.Add("zonePreference", "At most 100 characters.");
         return e;
+    }
+
+    /// <summary>An ISO 8601 date-time with an explicit offset (Z or ±hh:mm), or an error on <paramref name="field"/>.</summary>
+    public static DateTimeOffset? Instant(string? value, string field, FieldErrors e)
+    {
+        if (string.IsNullOrWhiteSpace(value)) e.Add(field, "Required: ISO 8601 with offset, e.g. 2026-12-01T19:00:00+00:00.");
+        else if (!OffsetSuffix().IsMatch(value.Trim()) || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+            e.Add(field, $"'{value}' is not an ISO 8601 date-time with offset.");
+        else return t;
+        return null;
     }
 
     public static FieldErrors ValidateAgainst(RestaurantModel restaurant, int partySize, DateTimeOffset startsAt, string? zonePreference,

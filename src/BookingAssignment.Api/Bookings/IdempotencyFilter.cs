@@ -36,7 +36,9 @@ internal sealed partial class IdempotencyFilter(IdempotencyStore store, IOptions
 
         var body = await JsonBody.BufferAsync(http.Request, http.RequestAborted);
         var scope = new IdempotencyScope(IdempotencyStore.Hash(http.ApiKey() ?? ""), key);
-        var reservation = await store.ReserveAsync(scope.ClientHash, key, IdempotencyStore.Hash(body),
+        // The fingerprint covers the target too: one key reused on another booking (PATCH, cancel) is a different request, not a replay.
+        var fingerprint = IdempotencyStore.Hash([.. System.Text.Encoding.UTF8.GetBytes($"{http.Request.Method} {http.Request.Path}\n"), .. body]);
+        var reservation = await store.ReserveAsync(scope.ClientHash, key, fingerprint,
             TimeSpan.FromMilliseconds(options.Value.InlineBudgetMs + 500), http.RequestAborted);
         switch (reservation)
         {

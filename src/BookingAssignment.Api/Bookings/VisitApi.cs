@@ -22,7 +22,7 @@ internal static class VisitApi
     }
 
     private static Task<Results<Ok<BookingResponse>, ProblemHttpResult>> SeatAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog,
-        LockedChange change, EventRecorder events, TimeProvider time, CancellationToken ct) =>
+        LockedChange change, EventRecorder events, IOptions<BookingOptions> options, TimeProvider time, CancellationToken ct) =>
         VisitAsync(id, http, db, catalog, change, "seat", async (tx, r, b, now) =>
         {
             if (b.Status == BookingStatus.CheckedIn) return null;
@@ -30,6 +30,10 @@ internal static class VisitApi
                 return BookingRows.IllegalTransition(b, "seat", $"Only a confirmed booking can be seated; this one is {b.Status}.");
             var tables = await BookingRows.LiveTablesAsync(tx, b.Id, ct);
             var early = now < b.StartAt;
+            if (now < b.StartAt.AddMinutes(-options.Value.EarlySeatMinutes))
+                return Http.Problems.Status(StatusCodes.Status409Conflict, "Too early to seat",
+                    $"A party can be seated at most {options.Value.EarlySeatMinutes} min before its start ({r.Rules.ToLocal(b.StartAt):yyyy-MM-dd HH:mm} local).",
+                    "seat_too_early", new Dictionary<string, object?> { ["currentStatus"] = b.Status });
             if (early && await SeatEarlyAsync(tx, r, b, tables, now, ct) is { } taken) return taken;
             b.Status = BookingStatus.CheckedIn;
             b.SeatedAt = now;

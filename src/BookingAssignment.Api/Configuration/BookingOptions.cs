@@ -19,7 +19,9 @@ internal sealed class BookingOptions
     /// <summary>A booking may be marked no-show this long after its start (POST /bookings/{id}/no-show).</summary>
     [Range(0, 240)] public int NoShowGraceMinutes { get; set; } = 15;
     /// <summary>How long a hold (POST /restaurants/{id}/holds) reserves its capacity.</summary>
-    [Range(5, 3600)] public int HoldTtlSeconds { get; set; } = 300;
+    [Range(1, 3600)] public int HoldTtlSeconds { get; set; } = 300;
+    /// <summary>How long before its start a party may be seated (if its tables are free until then).</summary>
+    [Range(0, 720)] public int EarlySeatMinutes { get; set; } = 60;
     /// <summary>The longest table block, in days (each day it covers is locked while it is placed).</summary>
     [Range(1, 90)] public int MaxBlockDays { get; set; } = 14;
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Bookings;
@@ -87,8 +86,8 @@ internal static class BlocksApi
                 if (r.Floor.Tables.FirstOrDefault(t => t.Label == label) is { } table) ids.Add(table.Id);
                 else e.Add("tables", $"Unknown table '{label}'.");
             }
-        var from = Instant(q.From, "from", e);
-        var until = Instant(q.Until, "until", e);
+        var from = BookingValidation.Instant(q.From, "from", e);
+        var until = BookingValidation.Instant(q.Until, "until", e);
         if (from is { } f && until is { } u)
         {
             if (u <= f) e.Add("until", "Must be after from.");
@@ -102,15 +101,5 @@ internal static class BlocksApi
         {
             TableIds = ids.ToArray(), HeldFrom = from!.Value.ToUniversalTime(), HeldUntil = until!.Value.ToUniversalTime(), Reason = q.Reason!.Trim(), CreatedBy = "",
         }, e);
-    }
-
-    private static DateTimeOffset? Instant(string? value, string field, FieldErrors e)
-    {
-        if (string.IsNullOrWhiteSpace(value)) e.Add(field, "Required: ISO 8601 with offset, e.g. 2026-12-24T18:00:00+01:00.");
-        else if (value.Trim().Length < 20 || !(value.EndsWith('Z') || value[^6] is '+' or '-')
-                 || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
-            e.Add(field, $"'{value}' is not an ISO 8601 date-time with offset.");
-        else return t;
-        return null;
     }
 }
