@@ -74,14 +74,26 @@ internal static class RestaurantValidation
             if (!okEnd) e.Add($"{p}.end", "Use HH:mm local time.");
             if (!okLast) e.Add($"{p}.lastSeating", "Use HH:mm local time.");
             if (!(okStart && okEnd && okLast)) continue;
-            if (end <= start) { e.Add($"{p}.end", "Must be after start (services do not cross midnight)."); continue; }
-            if (last < start || last > end) { e.Add($"{p}.lastSeating", "Must be between start and end."); continue; }
-            parsed.Add((i, new Service(s.Name ?? "", start, end, last)));
+            if (end == start) { e.Add($"{p}.end", "Must differ from start (an end before the start runs past midnight, e.g. 18:00–01:00)."); continue; }
+            var service = new Service(s.Name ?? "", start, end, last);
+            var span = ServiceRules.Span(service);
+            if (span.Last > span.End) { e.Add($"{p}.lastSeating", "Must be between start and end."); continue; }
+            parsed.Add((i, service));
         }
+        // On the service day's clock (it starts when the latest past-midnight service ends), no two
+        // services overlap and none starts inside the previous night's tail.
+        var dayStart = ServiceRules.DayStartOf(parsed.Select(x => x.S));
         foreach (var a in parsed)
-        foreach (var b in parsed)
-            if (a.Index < b.Index && a.S.Start < b.S.End && b.S.Start < a.S.End)
-                e.Add($"services[{b.Index}]", $"Overlaps services[{a.Index}] ({a.S.Name}).");
+        {
+            var sa = ServiceRules.Span(a.S);
+            if (sa.Start < dayStart) e.Add($"services[{a.Index}]", $"Starts before {TimeOnly.FromTimeSpan(TimeSpan.FromMinutes(dayStart)):HH\\:mm}, inside the previous night's service.");
+            foreach (var b in parsed)
+            {
+                var sb = ServiceRules.Span(b.S);
+                if (a.Index < b.Index && sa.Start < sb.End && sb.Start < sa.End)
+                    e.Add($"services[{b.Index}]", $"Overlaps services[{a.Index}] ({a.S.Name}).");
+            }
+        }
     }
 
     private static HashSet<string> ValidateTables(List<TableDto>? tables, FieldErrors e)

@@ -1,7 +1,13 @@
 namespace BookingAssignment.Core.Rules;
 
-/// <summary>A service period in the restaurant's local time (e.g. dinner 17:00–23:00, last seating 21:30).</summary>
-public sealed record Service(string Name, TimeOnly Start, TimeOnly End, TimeOnly LastSeating);
+/// <summary>
+/// A service period in the restaurant's local time (e.g. dinner 17:00–23:00, last seating 21:30).
+/// An end at or before the start runs past midnight (18:00–01:00), and so may the last seating.
+/// </summary>
+public sealed record Service(string Name, TimeOnly Start, TimeOnly End, TimeOnly LastSeating)
+{
+    public bool CrossesMidnight => End <= Start;
+}
 
 /// <summary>
 /// When a party may be seated and for how long: services, turn time by party size and the reset
@@ -18,7 +24,29 @@ public sealed class ServiceRules
         BufferMinutes = bufferMinutes;
         _turns = turnMinutesByPartySize.OrderBy(kv => kv.Key).ToArray();
         if (_turns.Length == 0) throw new ArgumentException("At least one turn time is required.", nameof(turnMinutesByPartySize));
+        DayStartMinutes = DayStartOf(services);
     }
+
+    /// <summary>
+    /// Minutes after local midnight at which a service day begins: the latest end of a service that
+    /// runs past midnight, 0 when none does. A booking at 00:30 after a Friday dinner that ends at
+    /// 01:00 belongs to Friday — its day sheet, its lock, its seating grid.
+    /// </summary>
+    public int DayStartMinutes { get; }
+
+    public static int DayStartOf(IEnumerable<Service> services) =>
+        services.Where(s => s.CrossesMidnight).Select(s => Minutes(s.End)).DefaultIfEmpty(0).Max();
+
+    /// <summary>A service as minutes on its service day's clock (past midnight: beyond 1440): start, last seating, end.</summary>
+    public static (int Start, int Last, int End) Span(Service s)
+    {
+        var start = Minutes(s.Start);
+        var last = Minutes(s.LastSeating) < start ? Minutes(s.LastSeating) + 1440 : Minutes(s.LastSeating);
+        var end = Minutes(s.End) <= start ? Minutes(s.End) + 1440 : Minutes(s.End);
+        return (start, last, end);
+    }
+
+    private static int Minutes(TimeOnly t) => t.Hour * 60 + t.Minute;
 
     public TimeZoneInfo TimeZone { get; }
     public IReadOnlyList<Service> Services { get; }
@@ -44,35 +72,49 @@ public sealed class ServiceRules
     /// <summary>The service whose seating window contains the start, or why none does.</summary>
     public SeatingCheck CheckSeating(DateTimeOffset start)
     {
-        var local = TimeOnly.FromDateTime(ToLocal(start).DateTime);
+        var local = ToLocal(start).DateTime;
+        var t = (int)(local - ServiceDate(start).ToDateTime(TimeOnly.MinValue)).TotalMinutes;
         foreach (var s in Services)
         {
-            if (local >= s.Start && local <= s.LastSeating) return new SeatingCheck(s, null);
+            var (from, last, _) = Span(s);
+            if (t >= from && t <= last) return new SeatingCheck(s, null);
         }
         foreach (var s in Services)
         {
-            if (local > s.LastSeating && local < s.End)
-                return new SeatingCheck(null, $"after last seating ({s.LastSeating:HH\\:mm}) for {s.Name}");
+            var (_, last, end) = Span(s);
+            if (t > last && t < end) return new SeatingCheck(null, $"after last seating ({s.LastSeating:HH\\:mm}) for {s.Name}");
         }
         return new SeatingCheck(null, "outside service hours");
     }
 
-    /// <summary>Local service date of an instant: the key the coordinator locks on.</summary>
-    public DateOnly ServiceDate(DateTimeOffset start) => DateOnly.FromDateTime(ToLocal(start).DateTime);
+    /// <summary>The service date of an instant (see <see cref="DayStartMinutes"/>): the key the coordinator locks on and the day sheet's date.</summary>
+    public DateOnly ServiceDate(DateTimeOffset start) => DateOnly.FromDateTime(ToLocal(start).DateTime.AddMinutes(-DayStartMinutes));
 
-    /// <summary>Every start time on the 15-minute grid inside the seating windows of a local date.</summary>
+    /// <summary>The instants a service date covers, [start, end): from its day start to the next one, 23 or 25 hours on daylight-saving days.</summary>
+    public Planning.Slot ServiceDay(DateOnly date) => new(LocalInstant(date, DayStartMinutes), LocalInstant(date.AddDays(1), DayStartMinutes));
+
+    /// <summary>Every start time on the 15-minute grid inside the seating windows of a service date (past midnight included).</summary>
     public IEnumerable<DateTimeOffset> SeatingGrid(DateOnly date, int stepMinutes = 15)
     {
+        var midnight = date.ToDateTime(TimeOnly.MinValue);
         foreach (var s in Services)
         {
-            for (var t = s.Start; t <= s.LastSeating; t = t.AddMinutes(stepMinutes))
+            var (from, last, _) = Span(s);
+            for (var m = from; m <= last; m += stepMinutes)
             {
-                var local = date.ToDateTime(t);
+                var local = midnight.AddMinutes(m);
                 if (TimeZone.IsInvalidTime(local)) continue;
                 yield return new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
-                if (t.AddMinutes(stepMinutes) < t) break; // wrapped past midnight
             }
         }
+    }
+
+    /// <summary>A wall-clock time on a date as an instant; a time the clocks skip becomes the first valid minute after it.</summary>
+    private DateTimeOffset LocalInstant(DateOnly date, int minutes)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue).AddMinutes(minutes);
+        while (TimeZone.IsInvalidTime(local)) local = local.AddMinutes(1);
+        return new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
     }
 }
 
