@@ -1,3 +1,4 @@
+using BookingAssignment.Api.Webhooks;
 
 namespace BookingAssignment.Api.Persistence;
 
@@ -20,6 +21,22 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<TableBlock> Blocks => Set<TableBlock>();
     public DbSet<BookingHold> Holds => Set<BookingHold>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookOutboxEntry> WebhookOutbox => Set<WebhookOutboxEntry>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    /// <summary>Every save also writes the webhook outbox rows for the booking changes it carries (same transaction).</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BookingOutbox.Stage(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BookingOutbox.Stage(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -91,6 +108,23 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
         {
             e.ToTable("booking_holds");
             e.Property(x => x.CreatedAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
+        });
+        b.Entity<WebhookSubscription>(e =>
+        {
+            e.ToTable("webhook_subscriptions");
+            e.Property(x => x.CreatedAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
+        });
+        b.Entity<WebhookOutboxEntry>(e =>
+        {
+            e.ToTable("webhook_outbox");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Payload).HasColumnType("jsonb");
+            e.Property(x => x.OccurredAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
+        });
+        b.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
         });
         b.Entity<IdempotencyRecord>(e =>
         {

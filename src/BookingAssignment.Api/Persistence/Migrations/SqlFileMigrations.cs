@@ -33,3 +33,7 @@ internal sealed class IdempotencyKeyOnBooking() : SqlFileMigration("0002_idempot
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000004_BookingLifecycle")]
 internal sealed class BookingLifecycle() : SqlFileMigration("0004_booking_lifecycle.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000006_Webhooks")]
+internal sealed class Webhooks() : SqlFileMigration("0006_webhooks.sql");
