@@ -18,6 +18,7 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     public DbSet<StateHistoryEntry> StateHistory => Set<StateHistoryEntry>();
     public DbSet<AssignmentAttempt> Attempts => Set<AssignmentAttempt>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<StaffKey> StaffKeys => Set<StaffKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -81,6 +82,11 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
         {
             e.ToTable("idempotency_keys");
             e.HasKey(x => new { x.ClientKeyHash, x.Key });
+        });
+        b.Entity<StaffKey>(e =>
+        {
+            e.ToTable("staff_keys");
+            e.HasOne<Restaurant>().WithMany().HasForeignKey(x => x.RestaurantId);
         });
     }
 }

@@ -29,3 +29,7 @@ internal sealed class Initial() : SqlFileMigration("0001_initial.sql");
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000002_IdempotencyKeyOnBooking")]
 internal sealed class IdempotencyKeyOnBooking() : SqlFileMigration("0002_idempotency_key_on_booking.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000003_StaffKeys")]
+internal sealed class StaffKeys() : SqlFileMigration("0003_staff_keys.sql");
