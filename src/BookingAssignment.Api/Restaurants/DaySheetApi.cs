@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Http;
@@ -9,7 +11,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BookingAssignment.Api.Restaurants;
 
-internal sealed record DaySheetResponse(Guid RestaurantId, string Date, IReadOnlyList<BookingResponse> Bookings, string? NextCursor);
+/// <summary><see cref="NextCursor"/> is written as null on the last page (the API otherwise omits nulls).</summary>
+internal sealed record DaySheetResponse(Guid RestaurantId, string Date, IReadOnlyList<BookingResponse> Bookings,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
 /// <summary>
 /// The day sheet: <c>GET /restaurants/{id}/bookings?date=YYYY-MM-DD[&amp;status=a,b][&amp;cursor=…][&amp;limit=N]</c>
@@ -89,7 +93,8 @@ internal static class DaySheetApi
     {
         if (cursor is null) return null;
         Span<byte> bytes = stackalloc byte[24];
-        if (cursor.Length == 32 && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 24)
+        // DecodeFromChars reports bad characters as a status (TryDecodeFromChars throws on them).
+        if (cursor.Length == 32 && Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) == OperationStatus.Done && written == 24)
         {
             var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes);
             if (ticks is >= 0 and <= 3155378975999999999) // DateTime.MaxValue.Ticks
