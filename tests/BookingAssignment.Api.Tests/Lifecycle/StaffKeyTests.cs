@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BookingAssignment.Api.Tests.Infrastructure;
 
 namespace BookingAssignment.Api.Tests.Lifecycle;
@@ -75,6 +76,46 @@ public sealed class StaffKeyTests
         Assert.Equal(HttpStatusCode.NotFound, await StaffKeys.RevokeAsync(api, other.Id, issued.Id));
         Assert.Equal(HttpStatusCode.NotFound, await StaffKeys.RevokeAsync(api, restaurant.Id, Guid.NewGuid()));
         Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM staff_keys WHERE id = $1 AND revoked_at IS NULL", issued.Id));
+    }
+
+    [Fact]
+    public async Task AnotherRestaurantLooksToAStaffKeyLikeOneThatDoesNotExist()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var own = await api.Bookings.CreateRestaurantAsync(StaffKeys.Floor(name: "Own"));
+        var other = await api.Bookings.CreateRestaurantAsync(StaffKeys.Floor(name: "Other"));
+        var booking = await api.Bookings.BookAsync(other, 2, other.At(new TimeOnly(19, 0)));
+        using var staff = api.CreateClient((await StaffKeys.IssueAsync(api, own.Id)).Key);
+        var missing = Guid.NewGuid();
+
+        // The same problem, field and wording as for an id that exists nowhere (only the id differs).
+        var pairs = new (ApiResponse Other, ApiResponse Missing)[]
+        {
+            (await api.Bookings.BookAsync(other, 2, other.At(new TimeOnly(20, 0)), via: staff),
+                await api.Bookings.PostBookingAsync(Bodies.Booking(missing, 2, other.At(new TimeOnly(20, 0))), via: staff)),
+            (await api.Bookings.GetAsync($"/bookings/{booking.Id}", staff), await api.Bookings.GetAsync($"/bookings/{missing}", staff)),
+            (await BookingApiClient.PostAsync(staff, $"/bookings/{booking.Id}/cancel", null), await BookingApiClient.PostAsync(staff, $"/bookings/{missing}/cancel", null)),
+            (await api.Bookings.GetAsync($"/restaurants/{other.Id}", staff), await api.Bookings.GetAsync($"/restaurants/{missing}", staff)),
+            (await api.Bookings.GetAsync($"/restaurants/{other.Id}/bookings?date=2027-03-10", staff),
+                await api.Bookings.GetAsync($"/restaurants/{missing}/bookings?date=2027-03-10", staff)),
+        };
+
+        foreach (var (seen, nowhere) in pairs)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, seen.Status);
+            Assert.Equal(Problem(nowhere, missing), Problem(seen, booking.Id, other.Id));
+        }
+        Assert.Equal(["restaurantId"], pairs[0].Other.ErrorKeys);
+        Assert.Equal("confirmed", (await api.Bookings.GetAsync($"/bookings/{booking.Id}")).Str("status"));
+        Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM bookings"));
+    }
+
+    /// <summary>The problem body without its traceId, with the given ids replaced by "ID".</summary>
+    private static string Problem(ApiResponse response, params Guid[] ids)
+    {
+        var problem = JsonNode.Parse(response.Text)!.AsObject();
+        problem.Remove("traceId");
+        return ids.Aggregate(problem.ToJsonString(), (text, id) => text.Replace(id.ToString(), "ID", StringComparison.Ordinal));
     }
 
     /// <summary>Every text-like value of every user table, concatenated.</summary>
