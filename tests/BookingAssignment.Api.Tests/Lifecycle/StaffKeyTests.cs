@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BookingAssignment.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BookingAssignment.Api.Tests.Lifecycle;
 
@@ -56,6 +57,29 @@ public sealed class StaffKeyTests
         Assert.Equal(HttpStatusCode.NoContent, await StaffKeys.RevokeAsync(api, restaurant.Id, issued.Id));
         var listed = (await api.Bookings.GetAsync($"/restaurants/{restaurant.Id}/staff-keys", api.Ops)).Json[0];
         Assert.Equal(JsonValueKind.String, listed.GetProperty("revokedAt").ValueKind);
+    }
+
+    /// <summary>
+    /// Two instances on one database: the one that revokes refuses the key at once; the other
+    /// accepts it from its cache until the entry is older than the cache TTL (10 s), then refuses it.
+    /// </summary>
+    [Fact]
+    public async Task AnotherInstanceRefusesARevokedKeyOnceItsCachedEntryExpires()
+    {
+        await using var first = await ApiHost.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var second = await ApiHost.StartAsync(database: first.Db, configureServices: services => services.AddSingleton<TimeProvider>(clock));
+        var restaurant = await first.Bookings.CreateRestaurantAsync(StaffKeys.Floor());
+        var issued = await StaffKeys.IssueAsync(first, restaurant.Id);
+        using var viaSecond = second.CreateClient(issued.Key);
+        Assert.Equal(HttpStatusCode.OK, (await second.Bookings.GetAsync($"/restaurants/{restaurant.Id}", viaSecond)).Status);
+
+        Assert.Equal(HttpStatusCode.NoContent, await StaffKeys.RevokeAsync(first, restaurant.Id, issued.Id));
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(HttpStatusCode.OK, (await second.Bookings.GetAsync($"/restaurants/{restaurant.Id}", viaSecond)).Status);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.Bookings.GetAsync($"/restaurants/{restaurant.Id}", viaSecond)).Status);
     }
 
     [Fact]
