@@ -19,6 +19,7 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     public DbSet<StateHistoryEntry> StateHistory => Set<StateHistoryEntry>();
     public DbSet<AssignmentAttempt> Attempts => Set<AssignmentAttempt>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<StaffKey> StaffKeys => Set<StaffKey>();
     public DbSet<TableBlock> Blocks => Set<TableBlock>();
     public DbSet<BookingHold> Holds => Set<BookingHold>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
@@ -130,6 +131,11 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
         {
             e.ToTable("idempotency_keys");
             e.HasKey(x => new { x.ClientKeyHash, x.Key });
+        });
+        b.Entity<StaffKey>(e =>
+        {
+            e.ToTable("staff_keys");
+            e.HasOne<Restaurant>().WithMany().HasForeignKey(x => x.RestaurantId);
         });
     }
 }

@@ -31,6 +31,10 @@ internal sealed class Initial() : SqlFileMigration("0001_initial.sql");
 internal sealed class IdempotencyKeyOnBooking() : SqlFileMigration("0002_idempotency_key_on_booking.sql");
 
 [DbContext(typeof(BookingDb))]
+[Migration("20261201000003_StaffKeys")]
+internal sealed class StaffKeys() : SqlFileMigration("0003_staff_keys.sql");
+
+[DbContext(typeof(BookingDb))]
 [Migration("20261201000004_BookingLifecycle")]
 internal sealed class BookingLifecycle() : SqlFileMigration("0004_booking_lifecycle.sql");
 
