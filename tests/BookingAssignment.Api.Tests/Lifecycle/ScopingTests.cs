@@ -68,6 +68,15 @@ public sealed class ScopingTests(ScopingFixture f) : IClassFixture<ScopingFixtur
         ("GET /ops/manual-review", 403, 403, 403, 200),
         ("GET /ops/rollout-report", 403, 403, 403, 200),
         ("GET /ops/metrics", 403, 403, 403, 200),
+        // The lifecycle (SPEC §8). 409s are the endpoint's own answer (a week-ahead booking is too early to seat or mark no-show).
+        ("PATCH /bookings/{b}", 200, 200, 404, 200),
+        ("POST /bookings/{b}/seat", 403, 409, 404, 409),
+        ("POST /bookings/{b}/complete", 403, 200, 404, 200),
+        ("POST /bookings/{b}/no-show", 403, 409, 404, 409),
+        ("POST /restaurants/{r}/holds", 201, 201, 404, 201),
+        ("POST /restaurants/{r}/blocks", 403, 201, 404, 201),
+        ("DELETE /restaurants/{r}/blocks/{k}", 403, 204, 404, 204),
+        ("PUT /restaurants/{r}", 403, 400, 404, 400),
     ];
 
     public static TheoryData<string, string, string, int> Cases()
@@ -116,6 +125,15 @@ public sealed class ScopingTests(ScopingFixture f) : IClassFixture<ScopingFixtur
             "POST /restaurants" => Post("/restaurants", "{}"),
             "POST /bookings/{b}/assign" => Post($"/bookings/{booking}/assign", """{"tables":[]}"""),
             "POST /bookings/{b}/retry-assignment" => Post($"/bookings/{booking}/retry-assignment", null),
+            "PATCH /bookings/{b}" => Send(HttpMethod.Patch, $"/bookings/{booking}", """{"notes":"scoped"}"""),
+            "POST /bookings/{b}/seat" => Post($"/bookings/{booking}/seat", null),
+            "POST /bookings/{b}/complete" => Post($"/bookings/{await f.BookAsync(r)}/complete", null),
+            "POST /bookings/{b}/no-show" => Post($"/bookings/{booking}/no-show", null),
+            "POST /restaurants/{r}/holds" => Post($"/restaurants/{r.Id}/holds",
+                $$"""{"partySize":2,"startsAt":"{{Bodies.Iso(r.At(new TimeOnly(12, 0), daysAhead: 9))}}"}"""),
+            "POST /restaurants/{r}/blocks" => Post($"/restaurants/{r.Id}/blocks", Block(r)),
+            "DELETE /restaurants/{r}/blocks/{k}" => new HttpRequestMessage(HttpMethod.Delete, $"/restaurants/{r.Id}/blocks/{await BlockAsync(r)}"),
+            "PUT /restaurants/{r}" => Send(HttpMethod.Put, $"/restaurants/{r.Id}", "{}"),
             _ when endpoint.StartsWith("GET /ops/", StringComparison.Ordinal) => Get(endpoint["GET ".Length..]),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, "Not in the table."),
         };
@@ -123,8 +141,21 @@ public sealed class ScopingTests(ScopingFixture f) : IClassFixture<ScopingFixtur
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 
-    private static HttpRequestMessage Post(string path, string? body) => new(HttpMethod.Post, path)
+    private static HttpRequestMessage Post(string path, string? body) => Send(HttpMethod.Post, path, body);
+
+    private static HttpRequestMessage Send(HttpMethod method, string path, string? body) => new(method, path)
     {
         Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
     };
+
+    /// <summary>A lunchtime block of one table, two weeks ahead (the shared bookings are at 19:00 a week ahead).</summary>
+    private static string Block(CreatedRestaurant r) =>
+        $$"""{"tables":["T30"],"from":"{{Bodies.Iso(r.At(new TimeOnly(12, 0), daysAhead: 14))}}","until":"{{Bodies.Iso(r.At(new TimeOnly(14, 0), daysAhead: 14))}}","reason":"scoping"}""";
+
+    private async Task<Guid> BlockAsync(CreatedRestaurant r)
+    {
+        using var response = await f.Api.Ops.SendAsync(Post($"/restaurants/{r.Id}/blocks", Block(r)));
+        var created = await ApiResponse.ReadAsync(response);
+        return created.Status == HttpStatusCode.Created ? created.Id : throw new InvalidOperationException($"POST blocks answered {created}");
+    }
 }
