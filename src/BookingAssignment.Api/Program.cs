@@ -8,6 +8,7 @@ using BookingAssignment.Api.Http;
 using BookingAssignment.Api.Locking;
 using BookingAssignment.Api.Ops;
 using BookingAssignment.Api.Resilience;
+using BookingAssignment.Api.Webhooks;
 
 try
 {
@@ -21,6 +22,7 @@ try
     builder.AddRestaurants();
     builder.AddBookings();
     builder.AddOps();                // rollout report, dashboard metrics
+    builder.AddWebhooks();           // outbox delivery on the Standard Webhooks spec
     builder.AddApiKeyAuth();         // X-Api-Key: client and ops keys
     builder.AddHttpRateLimiting();   // per-key token bucket → 429
     builder.AddHealth();

@@ -20,7 +20,9 @@ public sealed class RestaurantValidationTests
         ("an unknown time zone", b => b["timeZone"] = "Mars/Olympus_Mons", "timeZone"),
         ("a Windows time zone name", b => b["timeZone"] = "GMT Standard Time", "timeZone"),
         ("overlapping services", b => b["services"]!.AsArray().Add(new JsonObject { ["name"] = "tea", ["start"] = "14:30", ["end"] = "17:30", ["lastSeating"] = "16:00" }), "services[2]"),
-        ("a service ending before it starts", b => b["services"]![0]!["end"] = "11:00", "services[0].end"),
+        ("a service ending when it starts", b => b["services"]![0]!["end"] = "12:00", "services[0].end"),
+        // An end before the start runs past midnight: lunch 12:00 to 11:00 the next day overlaps dinner.
+        ("a service past midnight into the next service", b => b["services"]![0]!["end"] = "11:00", "services[1]"),
         ("no tables", b => b["tables"] = new JsonArray(), "tables"),
         ("no name", b => b.Remove("name"), "name"),
         ("a table with the wrong type of maxCovers", b => b["tables"]![0]!["maxCovers"] = "two", "tables[0].maxCovers"),

@@ -1,3 +1,4 @@
+using BookingAssignment.Api.Webhooks;
 using BookingAssignment.Api.Assignment;
 using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Configuration;
@@ -20,6 +21,7 @@ internal static class OpsApi
         ops.MapGet("/manual-review", ManualReviewApi.ListAsync);
         ops.MapGet("/rollout-report", RolloutReportApi.GetAsync);
         ops.MapGet("/metrics", MetricsApi.GetAsync);
+        ops.MapWebhooks();                 // subscriptions, failures, replay
         ops.MapOpsDashboard();
         return app;
     }
