@@ -25,13 +25,13 @@ internal static class BookingsApi
             .RequireRateLimiting(HttpRateLimiting.PerApiKey)
             .WithTags("Bookings")
             .AddEndpointFilter<ETagFilter>();
-        group.MapPost("/", CreateAsync).AddEndpointFilter<IdempotencyFilter>();
-        group.MapPatch("/{id:guid}", ModifyApi.ModifyAsync).AddEndpointFilter<IdempotencyFilter>();
+        group.MapPost("/", CreateAsync).Accepts<CreateBookingRequest>("application/json").AddEndpointFilter<IdempotencyFilter>();
+        group.MapPatch("/{id:guid}", ModifyApi.ModifyAsync).Accepts<ModifyBookingRequest>("application/json").AddEndpointFilter<IdempotencyFilter>();
         group.MapVisits();
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPost("/{id:guid}/cancel", CancelAsync).AddEndpointFilter<IdempotencyFilter>();
         // The hosts' tools on a booking (ops keys only); handlers beside the manual-review queue.
-        group.MapPost("/{id:guid}/assign", ManualReviewApi.AssignAsync).AddEndpointFilter<IdempotencyFilter>()
+        group.MapPost("/{id:guid}/assign", ManualReviewApi.AssignAsync).Accepts<ManualAssignRequest>("application/json").AddEndpointFilter<IdempotencyFilter>()
             .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).WithTags("Ops");
         group.MapPost("/{id:guid}/retry-assignment", ManualReviewApi.RetryAsync).AddEndpointFilter<IdempotencyFilter>()
             .RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy).WithTags("Ops");

@@ -23,7 +23,7 @@ internal static class BlocksApi
 {
     public static void MapBlocks(this RouteGroupBuilder restaurants)
     {
-        restaurants.MapPost("/{id:guid}/blocks", CreateAsync).RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
+        restaurants.MapPost("/{id:guid}/blocks", CreateAsync).Accepts<CreateBlockRequest>("application/json").RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
         restaurants.MapDelete("/{id:guid}/blocks/{blockId:guid}", DeleteAsync).RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
     }
 

@@ -19,11 +19,11 @@ internal static class RestaurantsApi
     public static IEndpointRouteBuilder MapRestaurants(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/restaurants").RequireRateLimiting(HttpRateLimiting.PerApiKey).WithTags("Restaurants");
-        group.MapPost("/", CreateAsync).RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy);
+        group.MapPost("/", CreateAsync).Accepts<CreateRestaurantRequest>("application/json").RequireAuthorization(ApiKeyAuthenticationHandler.OpsPolicy);
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
         group.MapGet("/{id:guid}/availability", AvailabilityAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
-        group.MapPost("/{id:guid}/holds", HoldsApi.CreateAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
-        group.MapPut("/{id:guid}", FloorChangeApi.ReplaceAsync).RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
+        group.MapPost("/{id:guid}/holds", HoldsApi.CreateAsync).Accepts<CreateHoldRequest>("application/json").RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
+        group.MapPut("/{id:guid}", FloorChangeApi.ReplaceAsync).Accepts<CreateRestaurantRequest>("application/json").RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
         group.MapBlocks();
         group.MapDaySheet();         // GET /{id}/bookings (staff, ops)
         group.MapStaffKeys();        // /{id}/staff-keys (ops)

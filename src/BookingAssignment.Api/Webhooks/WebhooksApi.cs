@@ -49,7 +49,7 @@ internal static class WebhooksApi
 
     public static void MapWebhooks(this RouteGroupBuilder ops)
     {
-        ops.MapPost("/webhooks", CreateAsync);
+        ops.MapPost("/webhooks", CreateAsync).Accepts<CreateWebhookRequest>("application/json");
         ops.MapGet("/webhooks", ListAsync);
         ops.MapDelete("/webhooks/{id:guid}", DeleteAsync);
         ops.MapGet("/webhooks/{id:guid}/failures", FailuresAsync);
