@@ -33,3 +33,7 @@ internal sealed class IdempotencyKeyOnBooking() : SqlFileMigration("0002_idempot
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000004_BookingLifecycle")]
 internal sealed class BookingLifecycle() : SqlFileMigration("0004_booking_lifecycle.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000005_RunbookColumns")]
+internal sealed class RunbookColumns() : SqlFileMigration("0005_runbook_columns.sql");
