@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using BookingAssignment.Api.Ops;
 using BookingAssignment.Api.Tests.Infrastructure;
 
 namespace BookingAssignment.Api.Tests.Ops;
@@ -66,4 +67,21 @@ public sealed partial class RolloutAnalysisTests
 
     [GeneratedRegex(@"^\[(?<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\] evaluation (?<what>\d+/\d+: \w+)", RegexOptions.Multiline)]
     private static partial Regex Evaluation();
+}
+
+/// <summary>The analysis loop alone, with an evaluation that cannot reach the database.</summary>
+public sealed class RolloutAnalysisLoopTests
+{
+    [Fact]
+    public async Task AnUnreadableDatabaseIsAFailedEvaluation()
+    {
+        using var output = new StringWriter();
+        var exit = await new RolloutAnalysis(Repeat: 3, Interval: TimeSpan.FromSeconds(1), FailureLimit: 0)
+            .RunAsync(() => throw new UnreachableDatabase(), TimeProvider.System, output, CancellationToken.None);
+        Assert.Equal(1, exit);
+        Assert.Contains("evaluation 1/3: error (UnreachableDatabase: database down)", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("evaluation 2/3", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class UnreachableDatabase() : System.Data.Common.DbException("database down");
 }
