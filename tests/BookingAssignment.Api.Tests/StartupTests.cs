@@ -59,10 +59,13 @@ public sealed class StartupTests
         var second = await ApiProcess.RunAsync(["migrate"], env, Timeout);
         Assert.True(second.ExitCode == 0 && !second.TimedOut, second.ToString());
         Assert.Contains("up to date", second.Stdout, StringComparison.Ordinal);
-        Assert.Equal(MigrationFiles(), await db.CountAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"")); // one row per file in /migrations
+        // One row per file in /migrations (the API embeds each as a resource "migrations.<file>").
+        var files = typeof(Program).Assembly.GetManifestResourceNames().Count(n => n.StartsWith("migrations.", StringComparison.Ordinal));
+        Assert.True(files >= 3, $"{files} migration files embedded");
+        Assert.Equal(files, await db.CountAsync("SELECT count(*) FROM \"__EFMigrationsHistory\""));
 
         foreach (var table in new[] { "bookings", "booking_table_assignments", "observability_events", "booking_assignment_state_history",
-                     "booking_assignment_attempts", "restaurant_tables", "table_adjacency", "zones", "idempotency_keys" })
+                     "booking_assignment_attempts", "restaurant_tables", "table_adjacency", "zones", "idempotency_keys", "staff_keys" })
             Assert.Equal(1, await db.CountAsync("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = $1", table));
 
         var (tableId, bookingA, bookingB) = await SeedOneTableAndTwoBookingsAsync(db);
@@ -99,13 +102,5 @@ public sealed class StartupTests
                 VALUES ($1, $2, $3, 2, '2030-01-01T19:00Z', '2030-01-01T20:30Z', 'legacy', 'Test')
                 """, id, restaurant, reference);
         return (table, a, b);
-    }
-
-    private static int MigrationFiles()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "migrations")) && File.Exists(Path.Combine(dir.FullName, "BookingAssignment.sln")))
-                return Directory.GetFiles(Path.Combine(dir.FullName, "migrations"), "*.sql").Length;
-        throw new InvalidOperationException("migrations/ not found above the test binaries");
     }
 }

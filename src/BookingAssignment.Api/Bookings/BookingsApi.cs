@@ -46,7 +46,8 @@ internal static class BookingsApi
         if (jsonErrors is not null) return Problems.Validation(jsonErrors);
         var shape = BookingValidation.ValidateShape(request!, options.Value, out var startsAt);
         if (shape.Any) return Problems.Validation(shape.ToDictionary());
-        var restaurant = await catalog.FindAsync(request!.RestaurantId!.Value, ct);
+        // A staff key of another restaurant is told what anyone is told about a restaurant that does not exist.
+        var restaurant = http.MaySee(request!.RestaurantId!.Value) ? await catalog.FindAsync(request.RestaurantId.Value, ct) : null;
         if (restaurant is null) return Problems.NotFound("restaurantId", $"Restaurant {request.RestaurantId} does not exist.");
         var rules = BookingValidation.ValidateAgainst(restaurant, request.PartySize!.Value, startsAt, request.ZonePreference, time.GetUtcNow(), options.Value);
         if (rules.Any) return Problems.Validation(rules.ToDictionary());
@@ -97,19 +98,20 @@ internal static class BookingsApi
                 ["alternatives"] = rejected.Alternatives.Select(restaurant.Rules.ToLocal).ToArray(),
             }, type: "https://booking-assignment.dev/problems/no_availability");
 
-    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetAsync(Guid id, BookingDb db, RestaurantCatalog catalog, CancellationToken ct)
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog,
+        CancellationToken ct)
     {
         var view = await BookingView.LoadAsync(db, catalog, id, ct);
-        return view is null ? Problems.NotFound("id", $"Booking {id} does not exist.") : TypedResults.Ok(view);
+        return view is null || !http.MaySee(view.RestaurantId) ? Problems.NotFound("id", $"Booking {id} does not exist.") : TypedResults.Ok(view);
     }
 
     /// <summary>Idempotent: cancelling twice returns the cancelled booking. Frees the tables.</summary>
-    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelAsync(Guid id, BookingDb db, RestaurantCatalog catalog,
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog,
         EventRecorder events, TimeProvider time, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var booking = await db.Bookings.FromSql($"SELECT * FROM bookings WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
-        if (booking is null) return Problems.NotFound("id", $"Booking {id} does not exist.");
+        if (booking is null || !http.MaySee(booking.RestaurantId)) return Problems.NotFound("id", $"Booking {id} does not exist.");
         if (booking.Status is BookingStatus.CheckedIn or BookingStatus.Completed or BookingStatus.NoShow)
             return BookingRows.IllegalTransition(booking, "cancel", $"The party is {booking.Status}; a visit that happened cannot be cancelled.");
         if (booking.Status != BookingStatus.Cancelled)

@@ -1,3 +1,4 @@
+using BookingAssignment.Api.Webhooks;
 
 namespace BookingAssignment.Api.Persistence;
 
@@ -18,8 +19,25 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     public DbSet<StateHistoryEntry> StateHistory => Set<StateHistoryEntry>();
     public DbSet<AssignmentAttempt> Attempts => Set<AssignmentAttempt>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<StaffKey> StaffKeys => Set<StaffKey>();
     public DbSet<TableBlock> Blocks => Set<TableBlock>();
     public DbSet<BookingHold> Holds => Set<BookingHold>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookOutboxEntry> WebhookOutbox => Set<WebhookOutboxEntry>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    /// <summary>Every save also writes the webhook outbox rows for the booking changes it carries (same transaction).</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BookingOutbox.Stage(this);
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BookingOutbox.Stage(this);
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -93,10 +111,32 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
             e.ToTable("booking_holds");
             e.Property(x => x.CreatedAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
         });
+        b.Entity<WebhookSubscription>(e =>
+        {
+            e.ToTable("webhook_subscriptions");
+            e.Property(x => x.CreatedAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
+        });
+        b.Entity<WebhookOutboxEntry>(e =>
+        {
+            e.ToTable("webhook_outbox");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Payload).HasColumnType("jsonb");
+            e.Property(x => x.OccurredAt).ValueGeneratedOnAdd().HasDefaultValueSql("now()");
+        });
+        b.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+        });
         b.Entity<IdempotencyRecord>(e =>
         {
             e.ToTable("idempotency_keys");
             e.HasKey(x => new { x.ClientKeyHash, x.Key });
+        });
+        b.Entity<StaffKey>(e =>
+        {
+            e.ToTable("staff_keys");
+            e.HasOne<Restaurant>().WithMany().HasForeignKey(x => x.RestaurantId);
         });
     }
 }

@@ -25,6 +25,8 @@ internal static class RestaurantsApi
         group.MapPost("/{id:guid}/holds", HoldsApi.CreateAsync).RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
         group.MapPut("/{id:guid}", FloorChangeApi.ReplaceAsync).RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
         group.MapBlocks();
+        group.MapDaySheet();         // GET /{id}/bookings (staff, ops)
+        group.MapStaffKeys();        // /{id}/staff-keys (ops)
         return app;
     }
 
@@ -43,15 +45,15 @@ internal static class RestaurantsApi
         return TypedResults.Created($"/restaurants/{restaurant.Id}", ToResponse(model!));
     }
 
-    private static async Task<Results<Ok<RestaurantResponse>, ProblemHttpResult>> GetAsync(Guid id, RestaurantCatalog catalog, CancellationToken ct)
+    private static async Task<Results<Ok<RestaurantResponse>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, RestaurantCatalog catalog, CancellationToken ct)
     {
-        var model = await catalog.FindAsync(id, ct);
+        var model = http.MaySee(id) ? await catalog.FindAsync(id, ct) : null;
         return model is null ? Problems.NotFound("id", $"Restaurant {id} does not exist.") : TypedResults.Ok(ToResponse(model));
     }
 
     /// <summary>Start times on the 15-minute grid of a local date that can be booked (the admission decision of the restaurant's pipeline).</summary>
     private static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> AvailabilityAsync(Guid id, string? date, string? partySize,
-        RestaurantCatalog catalog, BookingDb db, AvailabilityPlanner availability, Admission admission, TimeProvider time, CancellationToken ct)
+        HttpContext http, RestaurantCatalog catalog, BookingDb db, AvailabilityPlanner availability, Admission admission, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
@@ -59,7 +61,7 @@ internal static class RestaurantsApi
         if (!int.TryParse(partySize, NumberStyles.None, CultureInfo.InvariantCulture, out var party) || party < 1)
             errors.Add("partySize", "A whole number of at least 1.");
         if (errors.Any) return Problems.Validation(errors.ToDictionary());
-        var r = await catalog.FindAsync(id, ct);
+        var r = http.MaySee(id) ? await catalog.FindAsync(id, ct) : null;
         if (r is null) return Problems.NotFound("id", $"Restaurant {id} does not exist.");
 
         var now = time.GetUtcNow();

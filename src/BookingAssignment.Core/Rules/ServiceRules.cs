@@ -91,7 +91,8 @@ public sealed class ServiceRules
     public DateOnly ServiceDate(DateTimeOffset start) => DateOnly.FromDateTime(ToLocal(start).DateTime.AddMinutes(-DayStartMinutes));
 
     /// <summary>The instants a service date covers, [start, end): from its day start to the next one, 23 or 25 hours on daylight-saving days.</summary>
-    public Planning.Slot ServiceDay(DateOnly date) => new(LocalInstant(date, DayStartMinutes), LocalInstant(date.AddDays(1), DayStartMinutes));
+    public Planning.Slot ServiceDay(DateOnly date) =>
+        new(LocalDay.StartOf(TimeZone, date, DayStartMinutes), LocalDay.StartOf(TimeZone, date.AddDays(1), DayStartMinutes));
 
     /// <summary>Every start time on the 15-minute grid inside the seating windows of a service date (past midnight included).</summary>
     public IEnumerable<DateTimeOffset> SeatingGrid(DateOnly date, int stepMinutes = 15)
@@ -107,14 +108,6 @@ public sealed class ServiceRules
                 yield return new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
             }
         }
-    }
-
-    /// <summary>A wall-clock time on a date as an instant; a time the clocks skip becomes the first valid minute after it.</summary>
-    private DateTimeOffset LocalInstant(DateOnly date, int minutes)
-    {
-        var local = date.ToDateTime(TimeOnly.MinValue).AddMinutes(minutes);
-        while (TimeZone.IsInvalidTime(local)) local = local.AddMinutes(1);
-        return new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
     }
 }
 

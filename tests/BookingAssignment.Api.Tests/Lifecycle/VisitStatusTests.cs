@@ -26,7 +26,7 @@ public sealed class VisitStatusTests
         var at = r.At(new TimeOnly(19, 0));
         var first = await api.Bookings.BookAsync(r, 2, at);
         first.Is(HttpStatusCode.Created);
-        clock.SetUtcNow(at.AddMinutes(20));
+        clock.SetUtcNow((at.AddMinutes(20)).ToUniversalTime());
         if (step == "complete") (await api.Ops.VisitAsync(first.Id, "seat")).Is(HttpStatusCode.OK);
         // The 19:00 booking still holds A1 until 20:45: a 19:45 guest is refused.
         var later = at.AddMinutes(45);
@@ -61,7 +61,7 @@ public sealed class VisitStatusTests
             [("A1", "A2"), ("A2", "A3")]));
         var at = r.At(new TimeOnly(19, 0));
         var couple = await api.Bookings.BookAsync(r, 2, at);
-        clock.SetUtcNow(at.AddMinutes(-30));
+        clock.SetUtcNow((at.AddMinutes(-30)).ToUniversalTime());
         var seated = await api.Ops.VisitAsync(couple.Id, "seat");
         seated.Is(HttpStatusCode.OK);
         Assert.Equal("checked_in", seated.Str("status"));
@@ -87,7 +87,7 @@ public sealed class VisitStatusTests
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor());
         var at = r.At(new TimeOnly(19, 0));
         var booked = await api.Bookings.BookAsync(r, 2, at);
-        clock.SetUtcNow(at.AddMinutes(10));
+        clock.SetUtcNow((at.AddMinutes(10)).ToUniversalTime());
 
         var early = await api.Ops.VisitAsync(booked.Id, "no-show");
         early.Is(HttpStatusCode.Conflict);
@@ -95,7 +95,7 @@ public sealed class VisitStatusTests
         Assert.Equal("confirmed", early.Str("currentStatus"));
 
         (await api.Ops.VisitAsync(booked.Id, "seat")).Is(HttpStatusCode.OK);
-        clock.SetUtcNow(at.AddMinutes(30));
+        clock.SetUtcNow((at.AddMinutes(30)).ToUniversalTime());
         var seatedNoShow = await api.Ops.VisitAsync(booked.Id, "no-show");
         seatedNoShow.Is(HttpStatusCode.Conflict);
         Assert.Equal("checked_in", seatedNoShow.Str("currentStatus"));
@@ -125,7 +125,7 @@ public sealed class VisitStatusTests
         var at = r.At(new TimeOnly(19, 0));
         var before = await api.Bookings.BookAsync(r, 2, at.AddMinutes(-105)); // 17:15, held until 19:00
         var booked = await api.Bookings.BookAsync(r, 2, at);
-        clock.SetUtcNow(at.AddMinutes(-30));
+        clock.SetUtcNow((at.AddMinutes(-30)).ToUniversalTime());
 
         var taken = await api.Ops.VisitAsync(booked.Id, "seat");
         taken.Is(HttpStatusCode.Conflict);

@@ -31,9 +31,17 @@ internal sealed class Initial() : SqlFileMigration("0001_initial.sql");
 internal sealed class IdempotencyKeyOnBooking() : SqlFileMigration("0002_idempotency_key_on_booking.sql");
 
 [DbContext(typeof(BookingDb))]
+[Migration("20261201000003_StaffKeys")]
+internal sealed class StaffKeys() : SqlFileMigration("0003_staff_keys.sql");
+
+[DbContext(typeof(BookingDb))]
 [Migration("20261201000004_BookingLifecycle")]
 internal sealed class BookingLifecycle() : SqlFileMigration("0004_booking_lifecycle.sql");
 
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000005_RunbookColumns")]
 internal sealed class RunbookColumns() : SqlFileMigration("0005_runbook_columns.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000006_Webhooks")]
+internal sealed class Webhooks() : SqlFileMigration("0006_webhooks.sql");
