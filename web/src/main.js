@@ -123,6 +123,27 @@ async function loadReport(win) {
     }
     return tr;
   }));
+  showCohorts(body.cohorts);
+}
+
+const pct = (v) => (v === null || v === undefined ? '-' : v.toFixed(2) + ' %');
+const ms = (v) => (v === null || v === undefined ? '-' : v + ' ms');
+const COHORT_NAMES = { v3: 'V3', legacy: 'legacy', shadow: 'shadow (V3 dry runs)' };
+
+// The report's cohorts section, side by side; null numbers are left out of the JSON.
+function showCohorts(cohorts) {
+  $('cohort-comparison').textContent = cohorts.comparison;
+  $('cohort-comparison').className = 'status-' + cohorts.comparison.split(' ')[0];
+  $('cohort-note').textContent = `Compared in percentage phases; each cohort needs at least ${cohorts.minBookings} bookings.`;
+  $('cohorts').tBodies[0].replaceChildren(...['v3', 'legacy', 'shadow'].map((key) => {
+    const c = cohorts[key];
+    const tr = document.createElement('tr');
+    tr.dataset.cohort = key;
+    const errors = c.coordinatorRuns ? `${pct(c.coordinatorErrorPct)} (${c.coordinatorErrors}/${c.coordinatorRuns})` : '-';
+    for (const text of [COHORT_NAMES[key], c.bookings, pct(c.confirmationPct), pct(c.manualReviewPct), ms(c.assignmentP95Ms), ms(c.lockP95Ms), errors])
+      tr.append(Object.assign(document.createElement('td'), { textContent: String(text) }));
+    return tr;
+  }));
 }
 
 async function loadQueue() {

@@ -1,7 +1,8 @@
 // Browser test of the ops dashboard: seeds a V3 + shadow scenario through the HTTP API (plus
 // manual-review rows through psql), opens /ops/dashboard/ in Debian's chromium with playwright-core,
 // enters the ops key and checks: every chart drew data points, the verdict matches
-// GET /ops/rollout-report, and an assign action from the queue confirms a booking.
+// GET /ops/rollout-report, the cohort table shows V3, legacy and shadow as the report does, and an
+// assign action from the queue confirms a booking.
 // Env: BASE_URL, OPS_KEY, CLIENT_KEY, PSQL (command line prefix for the API's database), SCREENSHOT.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -99,6 +100,11 @@ try {
   const report = await call('GET', `/ops/rollout-report?window=1h&phase=${shownPhase}`, OPS_KEY);
   check(report.status === 200 && shownVerdict === report.body.verdict, `verdict on the page "${shownVerdict}" = GET /ops/rollout-report "${report.body.verdict}" (phase ${shownPhase})`);
   check(await page.locator('#checks tbody tr').count() === report.body.checks.length, 'every report check is listed');
+  const cohortRows = await page.$$eval('#cohorts tbody tr', (rows) => rows.map((r) => ({ cohort: r.dataset.cohort, bookings: Number(r.cells[1].textContent) })));
+  check(cohortRows.map((r) => r.cohort).join(',') === 'v3,legacy,shadow', `the cohort table shows V3, legacy and shadow side by side (${cohortRows.map((r) => r.cohort)})`);
+  for (const r of cohortRows)
+    check(r.bookings === report.body.cohorts[r.cohort].bookings, `cohort ${r.cohort}: ${r.bookings} bookings = GET /ops/rollout-report`);
+  check((await page.textContent('#cohort-comparison')).trim() === report.body.cohorts.comparison, `cohort comparison shown = "${report.body.cohorts.comparison}"`);
   const mode = (await page.textContent('#mode')).trim();
   const pipeline = await call('GET', '/ops/pipeline', OPS_KEY);
   check(mode === pipeline.body.mode, `mode shown "${mode}" = GET /ops/pipeline`);

@@ -19,13 +19,14 @@ internal sealed class TransitionWriter(EventRecorder events, TimeProvider time)
         booking.AssignmentStateVersion += 1;
         booking.UpdatedAt = now;
         if (reason is not null) booking.AssignmentReason = reason;
+        var e = StateMachineEvents.Transition(t, booking.AssignmentStateVersion, runTrigger, reason, booking.AssignmentPipeline, shadow: false);
         db.StateHistory.Add(new StateHistoryEntry
         {
             BookingId = booking.Id, FromState = StateNames.Of(t.From), ToState = StateNames.Of(t.To), Version = booking.AssignmentStateVersion,
             Trigger = StateNames.Of(t.Trigger), Reason = reason, Pipeline = booking.AssignmentPipeline, Actor = actor, CreatedAt = now,
+            Metadata = EventRecorder.ContextJson(e.Context.Append(new("actor", actor))),
         });
-        events.Add(db, StateMachineEvents.Transition(t, booking.AssignmentStateVersion, runTrigger, reason, booking.AssignmentPipeline, shadow: false),
-            booking.RestaurantId, booking.Id);
+        events.Add(db, e, booking.RestaurantId, booking.Id);
         return t;
     }
 }

@@ -22,8 +22,7 @@ internal sealed partial class EventRecorder(ILogger<EventRecorder> logger, TimeP
 
     private ObservabilityEvent Create(AppEvent e, Guid? restaurantId, Guid? bookingId)
     {
-        // Absent, not null: successful outcomes carry no "reason" key at all.
-        var json = JsonSerializer.Serialize(e.Context.Where(kv => kv.Value is not null).ToDictionary());
+        var json = ContextJson(e.Context);
         using (logger.BeginScope(new Dictionary<string, object> { [EventSourceEnricher.Property] = e.Source }))
         {
             var level = e.Severity switch
@@ -46,6 +45,10 @@ internal sealed partial class EventRecorder(ILogger<EventRecorder> logger, TimeP
             BookingId = bookingId,
         };
     }
+
+    /// <summary>A context as jsonb text. Absent, not null: successful outcomes carry no "reason" key at all.</summary>
+    public static string ContextJson(IEnumerable<KeyValuePair<string, object?>> context) =>
+        JsonSerializer.Serialize(context.Where(kv => kv.Value is not null).ToDictionary());
 
     [LoggerMessage(Message = "{EventType} booking={BookingId} {Context}")]
     private static partial void LogEvent(ILogger logger, LogLevel level, string eventType, Guid? bookingId, string context);

@@ -19,4 +19,4 @@ internal sealed record RolloutCheck(string Key, string Metric, string Value, str
 
 internal sealed record RolloutReport(
     string Phase, string Window, DateTimeOffset From, DateTimeOffset To, string Verdict, IReadOnlyList<string> Reasons,
-    IReadOnlyList<RolloutCheck> Checks, RolloutMetrics Numbers);
+    IReadOnlyList<RolloutCheck> Checks, RolloutMetrics Numbers, RolloutCohorts Cohorts);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,50 +38,61 @@ internal static class RolloutReportApi
         return errors.Count == 0 ? null : errors;
     }
 
+    private const string Usage =
+        "Usage: rollout-report [--window 24h] [--phase PHASE] [--repeat N --interval 5m [--failure-limit K]]";
+
     /// <summary>
     /// <c>rollout-report [--window 24h] [--phase production-10]</c>: prints the report as a table.
-    /// Exit code 0 advance, 1 hold, 3 roll back, 2 bad arguments.
+    /// Exit code 0 advance, 1 hold, 3 roll back, 2 bad arguments. With <c>--repeat N</c> it runs
+    /// as an analysis instead (<see cref="RolloutAnalysis"/>).
     /// </summary>
     public static async Task<int> RunCommandAsync(IServiceProvider services, string[] args)
     {
-        string? window = null, phase = null;
+        var given = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var i = 1; i < args.Length; i++)
         {
             var (name, value) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], i + 1 < args.Length ? args[++i] : null);
-            switch (name)
+            if (name is not ("--window" or "--phase" or "--repeat" or "--interval" or "--failure-limit"))
             {
-                case "--window": window = value; break;
-                case "--phase": phase = value; break;
-                default:
-                    await Console.Error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: rollout-report [--window 24h] [--phase {string.Join("|", RolloutPhases.Names)}]");
-                    return 2;
+                await Console.Error.WriteLineAsync($"Unknown argument '{name}'. {Usage} (phases: {string.Join("|", RolloutPhases.Names)})");
+                return 2;
             }
+            given[name] = value;
         }
-        var errors = Parse(window, phase, services.GetRequiredService<PipelineFlags>(), out var span, out var p);
-        if (errors is not null)
+        var errors = Parse(given.GetValueOrDefault("--window"), given.GetValueOrDefault("--phase"), services.GetRequiredService<PipelineFlags>(), out var span, out var p)
+            ?? new Dictionary<string, string[]>();
+        var analysis = ParseAnalysis(given, errors);
+        if (errors.Count > 0)
         {
             foreach (var (field, messages) in errors) await Console.Error.WriteLineAsync($"--{field}: {string.Join(" ", messages)}");
             return 2;
         }
-        var report = await services.GetRequiredService<RolloutReportService>().BuildAsync(p, span, CancellationToken.None);
-        Console.Write(Format(report));
+        var reports = services.GetRequiredService<RolloutReportService>();
+        if (analysis is not null)
+            return await analysis.RunAsync(() => reports.BuildAsync(p, span, CancellationToken.None), services.GetRequiredService<TimeProvider>(), Console.Out, CancellationToken.None);
+        var report = await reports.BuildAsync(p, span, CancellationToken.None);
+        Console.Write(RolloutReportText.Format(report));
         return report.Verdict switch { Verdicts.Advance => 0, Verdicts.Hold => 1, _ => 3 };
     }
 
-    public static string Format(RolloutReport report)
+    /// <summary>--repeat / --interval / --failure-limit; null when --repeat is absent (a single report).</summary>
+    private static RolloutAnalysis? ParseAnalysis(Dictionary<string, string?> given, Dictionary<string, string[]> errors)
     {
-        var sb = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine(inv, $"Rollout report: phase {report.Phase}, window {report.Window} ({report.From:yyyy-MM-dd HH:mm} to {report.To:yyyy-MM-dd HH:mm} UTC)");
-        sb.AppendLine();
-        var rows = report.Checks.Select(c => (Metric: c.Metric, Value: c.Value, Target: c.Target, Status: c.Status)).Prepend((Metric: "METRIC", Value: "VALUE", Target: "TARGET", Status: "STATUS")).ToList();
-        int w1 = rows.Max(r => r.Metric.Length), w2 = rows.Max(r => r.Value.Length), w3 = rows.Max(r => r.Target.Length);
-        foreach (var (metric, value, target, status) in rows)
-            sb.AppendLine(inv, $"  {metric.PadRight(w1)}  {value.PadRight(w2)}  {target.PadRight(w3)}  {status}");
-        sb.AppendLine();
-        sb.AppendLine(inv, $"VERDICT: {report.Verdict.ToUpperInvariant()}");
-        foreach (var reason in report.Reasons) sb.AppendLine(inv, $"  - {reason}");
-        return sb.ToString();
+        if (!given.TryGetValue("--repeat", out var repeatText))
+        {
+            foreach (var other in new[] { "interval", "failure-limit" })
+                if (given.ContainsKey("--" + other)) errors[other] = ["Only with --repeat N."];
+            return null;
+        }
+        if (!int.TryParse(repeatText, NumberStyles.None, CultureInfo.InvariantCulture, out var repeat) || repeat < 1 || repeat > RolloutAnalysis.MaxRepeat)
+            errors["repeat"] = [$"Use a whole number of evaluations from 1 to {RolloutAnalysis.MaxRepeat.ToString(CultureInfo.InvariantCulture)}."];
+        if (!RolloutInterval.TryParse(given.GetValueOrDefault("--interval") ?? "5m", out var interval))
+            errors["interval"] = ["Use a number and s, m or h, e.g. 30s, 5m, 1h (1 second to 24 hours)."];
+        var limit = 0;
+        if (given.TryGetValue("--failure-limit", out var limitText)
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit > RolloutAnalysis.MaxRepeat))
+            errors["failure-limit"] = ["Use a whole number of tolerated failed evaluations, 0 or more."];
+        return new RolloutAnalysis(repeat, interval, limit);
     }
 }
 

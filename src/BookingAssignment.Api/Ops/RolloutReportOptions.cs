@@ -35,6 +35,15 @@ internal sealed class RolloutReportOptions
     /// <summary>A booking still non-terminal this long after creation is stuck.</summary>
     [Range(1, 1440)] public int StuckAfterMinutes { get; set; } = 10;
 
+    /// <summary>Percentage phases: bookings each of the V3 and legacy cohorts needs before they are compared.</summary>
+    [Range(1, 1_000_000)] public int CohortMinBookings { get; set; } = 50;
+    /// <summary>V3 cohort confirmation rate may be at most this many points below legacy's.</summary>
+    [Range(0, 100)] public double CohortConfirmationMarginPoints { get; set; } = 2;
+    /// <summary>V3 cohort manual-review share may be at most this many points above legacy's.</summary>
+    [Range(0, 100)] public double CohortManualReviewMarginPoints { get; set; } = 2;
+    /// <summary>V3 cohort assignment p95 may be at most this many ms above legacy's.</summary>
+    [Range(0, 600_000)] public double CohortAssignmentP95MarginMs { get; set; } = 250;
+
     /// <summary>Minimum bookings in the window before a phase can advance (keys: phase names).</summary>
     public Dictionary<string, int> MinBookings { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {

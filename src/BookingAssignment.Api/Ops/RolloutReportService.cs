@@ -76,8 +76,26 @@ internal sealed class RolloutReportService(BookingDb db, IOptions<RolloutReportO
         var to = time.GetUtcNow();
         var from = to - window;
         var metrics = await ReadAsync(phase, from, ct);
-        var (verdict, reasons, checks) = RolloutVerdict.Evaluate(phase, metrics, options.Value);
-        return new RolloutReport(RolloutPhases.Name(phase), RolloutWindow.Format(window), from, to, verdict, reasons, checks, metrics);
+        var cohorts = await ReadCohortsAsync(from, ct);
+        var (_, _, overall) = RolloutVerdict.Evaluate(phase, metrics, options.Value);
+        var comparison = CohortVerdict.Checks(phase, cohorts["v3"], cohorts["legacy"], options.Value);
+        var checks = overall.Concat(comparison).ToList();
+        var (verdict, reasons) = RolloutVerdict.Decide(phase, checks);
+        return new RolloutReport(RolloutPhases.Name(phase), RolloutWindow.Format(window), from, to, verdict, reasons, checks, metrics,
+            new RolloutCohorts(cohorts["v3"], cohorts["legacy"], cohorts["shadow"], options.Value.CohortMinBookings, CohortVerdict.Summary(comparison)));
+    }
+
+    private async Task<Dictionary<string, CohortMetrics>> ReadCohortsAsync(DateTimeOffset from, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await CohortReader.ReadAsync((NpgsqlConnection)db.Database.GetDbConnection(), from, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public async Task<RolloutMetrics> ReadAsync(RolloutPhase phase, DateTimeOffset from, CancellationToken ct)

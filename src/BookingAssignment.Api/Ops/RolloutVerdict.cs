@@ -95,11 +95,18 @@ internal static class RolloutVerdict
         checks.Add(new("stuck_bookings", $"Stuck bookings (> {N(o.StuckAfterMinutes)} min non-terminal)", N(m.StuckBookings), "0",
             m.StuckBookings == 0 ? CheckStatus.Pass : CheckStatus.Fail, RollBack: v3Live && m.StuckBookings > 0));
 
+        var (verdict, reasons) = Decide(phase, checks);
+        return (verdict, reasons, checks);
+    }
+
+    /// <summary>Checks → verdict: any rollback check rolls back, any failing or data-short check holds.</summary>
+    public static (string Verdict, IReadOnlyList<string> Reasons) Decide(RolloutPhase phase, IReadOnlyList<RolloutCheck> checks)
+    {
         var rollback = checks.Where(x => x.RollBack).ToList();
-        if (rollback.Count > 0) return (Verdicts.RollBack, rollback.Select(Reason).ToList(), checks);
+        if (rollback.Count > 0) return (Verdicts.RollBack, rollback.Select(Reason).ToList());
         var blocking = checks.Where(x => x.Status is CheckStatus.Fail or CheckStatus.NotEnoughData).ToList();
-        if (blocking.Count > 0) return (Verdicts.Hold, blocking.Select(Reason).ToList(), checks);
-        return (Verdicts.Advance, [$"every check passes for {RolloutPhases.Name(phase)}"], checks);
+        if (blocking.Count > 0) return (Verdicts.Hold, blocking.Select(Reason).ToList());
+        return (Verdicts.Advance, [$"every check passes for {RolloutPhases.Name(phase)}"]);
     }
 
     private static string Reason(RolloutCheck c) => c.Status == CheckStatus.NotEnoughData

@@ -92,6 +92,7 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
         {
             e.ToTable("booking_assignment_state_history");
             e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.Property(x => x.Metadata).HasColumnType("jsonb");
             e.HasOne<Booking>().WithMany().HasForeignKey(x => x.BookingId);
         });
         b.Entity<AssignmentAttempt>(e =>

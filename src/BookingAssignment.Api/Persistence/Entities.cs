@@ -160,6 +160,8 @@ internal sealed class StateHistoryEntry
     public required string Pipeline { get; set; }
     public string Actor { get; set; } = "system";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>jsonb: the transition event's context plus the actor (migration 0005, read by the origin's runbooks).</summary>
+    public string Metadata { get; set; } = "{}";
 }
 
 internal sealed class AssignmentAttempt

@@ -154,5 +154,42 @@ public sealed class RolloutScenario : IAsyncDisposable
           FROM b
         """, RestaurantId, shadow, manualReview, Interlocked.Increment(ref _reference), count);
 
+    /// <summary>
+    /// One cohort of <paramref name="count"/> bookings on <paramref name="pipeline"/>, created 30
+    /// minutes ago; bookings 1..<paramref name="manualReview"/> end in manual review, the rest are
+    /// confirmed. Booking g (1-based) has a live coordinator.start (V3) and, when confirmed, an
+    /// assignment latency of <paramref name="latencyBaseMs"/> + g ms (V3 coordinator.confirmed,
+    /// legacy auto_assign.summary) and (V3) a lock wait of g - 1 ms. Returns the ids in order of g.
+    /// </summary>
+    public async Task<List<Guid>> CohortAsync(string pipeline, int count, int manualReview, int latencyBaseMs = 0)
+    {
+        var rows = await Db.RowsAsync("""
+            WITH b AS (
+              INSERT INTO bookings (id, restaurant_id, reference, party_size, start_at, end_at, status, assignment_state, assignment_pipeline,
+                                    assignment_reason, customer_name, created_at, updated_at)
+              SELECT gen_random_uuid(), $1, 'BK-C' || $5 || '-' || g, 2, now() + interval '7 days', now() + interval '7 days 90 minutes',
+                     CASE WHEN g <= $3 THEN 'pending' ELSE 'confirmed' END, CASE WHEN g <= $3 THEN 'manual_review' ELSE 'confirmed' END,
+                     $2, CASE WHEN g <= $3 THEN 'no_table_combination_free' END, 'Guest', now() - interval '30 minutes', now() - interval '30 minutes'
+                FROM generate_series(1, $4) g
+              RETURNING id, split_part(reference, '-', 3)::int AS g, assignment_state),
+            ev AS (
+              INSERT INTO observability_events (created_at, source, event_type, severity, context, restaurant_id, booking_id)
+              SELECT now() - interval '30 minutes', e.source, e.type, 'info', e.ctx, $1, b.id
+                FROM b CROSS JOIN LATERAL (VALUES
+                       ('assignment.coordinator', 'coordinator.start', '{"trigger":"inline","shadow":false}'::jsonb, $2 = 'v3'),
+                       ('assignment.coordinator', 'coordinator.confirmed',
+                        jsonb_build_object('trigger', 'inline', 'shadow', false, 'strategy', 'single', 'attempts', 1, 'duration_ms', $6 + b.g),
+                        $2 = 'v3' AND b.assignment_state = 'confirmed'),
+                       ('assignment.coordinator', 'coordinator.lock_acquired', jsonb_build_object('trigger', 'inline', 'shadow', false, 'wait_ms', b.g - 1),
+                        $2 = 'v3' AND b.assignment_state = 'confirmed'),
+                       ('auto_assign', 'auto_assign.summary',
+                        jsonb_build_object('result', 'succeeded', 'attemptsUsed', 1, 'totalDurationMs', $6 + b.g, 'shadow', false),
+                        $2 = 'legacy' AND b.assignment_state = 'confirmed')) AS e(source, type, ctx, wanted)
+               WHERE e.wanted)
+            SELECT id FROM b ORDER BY g
+            """, RestaurantId, pipeline, manualReview, count, Interlocked.Increment(ref _reference), latencyBaseMs);
+        return rows.Select(r => (Guid)r["id"]!).ToList();
+    }
+
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }

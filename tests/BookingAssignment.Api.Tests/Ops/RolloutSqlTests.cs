@@ -12,7 +12,7 @@ public sealed class RolloutSqlTests
     {
         var folder = Path.Combine(RolloutScenario.RepoRoot, "sql", "rollout");
         var files = Directory.GetFiles(folder, "*.sql").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(14, files.Length);
+        Assert.Equal(16, files.Length);
         var readme = File.ReadAllText(Path.Combine(folder, "README.md"));
         foreach (var file in files)
         {

@@ -39,5 +39,9 @@ internal sealed class StaffKeys() : SqlFileMigration("0003_staff_keys.sql");
 internal sealed class BookingLifecycle() : SqlFileMigration("0004_booking_lifecycle.sql");
 
 [DbContext(typeof(BookingDb))]
+[Migration("20261201000005_RunbookColumns")]
+internal sealed class RunbookColumns() : SqlFileMigration("0005_runbook_columns.sql");
+
+[DbContext(typeof(BookingDb))]
 [Migration("20261201000006_Webhooks")]
 internal sealed class Webhooks() : SqlFileMigration("0006_webhooks.sql");
