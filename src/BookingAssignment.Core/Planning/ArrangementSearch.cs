@@ -160,14 +160,6 @@ internal sealed class ArrangementSearch
         }
         // Start order, the new party among the others at its own start.
         _order = Enumerable.Range(0, n).OrderBy(v => _start[v]).ThenBy(v => v).ToArray();
-        // The problem reads the same backwards in time (half-open windows overlap exactly when their
-        // mirror images do). Sweep from the end of the evening when the new party is nearer to it:
-        // the conflict is around the new party, and the sweep reaches it sooner.
-        if (Array.IndexOf(_order, NewParty) > n / 2)
-        {
-            for (var v = 0; v < n; v++) (_start[v], _end[v]) = (-_end[v], -_start[v]);
-            _order = Enumerable.Range(0, n).OrderBy(v => _start[v]).ThenBy(v => v).ToArray();
-        }
     }
 
     private Slot During(int v) => v == NewParty ? _request.During : _vars[v]!.During;

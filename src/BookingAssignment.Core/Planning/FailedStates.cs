@@ -12,13 +12,13 @@ namespace BookingAssignment.Core.Planning;
 /// </summary>
 internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLimit = 48)
 {
-    private readonly List<(int[] State, int Allowed, int Sum)>[] _byDepth =
-        Enumerable.Range(0, depths).Select(_ => new List<(int[], int, int)>()).ToArray();
+    private readonly List<(int[] State, int Allowed, int Sum)>?[] _byDepth = new List<(int[], int, int)>?[depths];
     private int _count;
 
     public bool Dooms(int depth, ReadOnlySpan<int> state, int allowed)
     {
         var stored = _byDepth[depth];
+        if (stored is null) return false;
         var sum = Sum(state);
         var scanned = 0;
         for (var i = stored.Count - 1; i >= 0 && scanned < scanLimit; i--, scanned++)
@@ -32,7 +32,7 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
     public void Add(int depth, ReadOnlySpan<int> state, int allowed)
     {
         if (_count >= capacity) return;
-        var stored = _byDepth[depth];
+        var stored = _byDepth[depth] ??= [];
         var sum = Sum(state);
         var copy = state.ToArray();
         // States the new one dooms are no longer needed.
@@ -45,12 +45,6 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
         }
         stored.Add((copy, allowed, sum));
         _count++;
-    }
-
-    public void Clear()
-    {
-        foreach (var stored in _byDepth) stored.Clear();
-        _count = 0;
     }
 
     private static bool AtLeast(ReadOnlySpan<int> state, ReadOnlySpan<int> failed)

@@ -15,25 +15,32 @@ internal static class InterchangeableTables
 {
     private static readonly ConditionalWeakTable<Floor, int[]> Cache = new();
 
-    /// <summary>Class id per table index (ids are table indexes of a representative).</summary>
+    /// <summary>Class id per table index (below the table count).</summary>
     public static int[] Of(Floor floor) => Cache.GetValue(floor, Compute);
 
     /// <summary>Splits every class into the tables inside each mask and those outside it.</summary>
     public static int[] Refine(int[] classes, IEnumerable<UInt128> masks)
     {
         var refined = (int[])classes.Clone();
-        var parts = new Dictionary<(int Class, bool Inside), int>();
-        foreach (var mask in masks.Distinct())
+        var next = refined.Length; // fresh names above every table index
+        var renamed = new Dictionary<int, int>();
+        foreach (var mask in masks.Where(m => m != 0).Distinct())
         {
-            if (mask == 0) continue;
-            // Each part is named after its lowest table, so names stay distinct.
-            parts.Clear();
-            for (var t = 0; t < refined.Length; t++)
+            // The tables inside the mask leave their class for a new one (one per class they come from).
+            renamed.Clear();
+            for (var rest = mask; rest != 0; rest &= rest - 1)
             {
-                var key = (refined[t], (mask & (UInt128.One << t)) != 0);
-                if (!parts.TryGetValue(key, out var name)) parts[key] = name = t;
+                var t = (int)UInt128.TrailingZeroCount(rest);
+                if (!renamed.TryGetValue(refined[t], out var name)) renamed[refined[t]] = name = next++;
                 refined[t] = name;
             }
+        }
+        // Dense names again, in order of first appearance, so that they stay below the table count.
+        var dense = new Dictionary<int, int>();
+        for (var t = 0; t < refined.Length; t++)
+        {
+            if (!dense.TryGetValue(refined[t], out var name)) dense[refined[t]] = name = dense.Count;
+            refined[t] = name;
         }
         return refined;
     }

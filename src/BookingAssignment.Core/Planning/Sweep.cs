@@ -84,21 +84,23 @@ internal sealed class Sweep
 
     public bool OutOfBudget { get; private set; }
 
+    // The first pass of each solve skips the look-ahead and stops after a few nodes: most
+    // arrangements are found that way, cheaply; proofs of none need the look-ahead.
+    private const long QuickPassNodes = 300;
+    private bool _lookAhead;
+    private long _quickPassEnd;
+    private bool _quickPassOver;
+    private bool Stopped => OutOfBudget || _quickPassOver;
+
     /// <summary>One complete arrangement with at most <paramref name="maxMoves"/> moves, or null (none, or out of budget).</summary>
     public int[]? Solve(int maxMoves)
     {
         var n = _order.Length;
-        _assigned = Enumerable.Repeat(-1, n).ToArray();
-        _blocked = new UInt128[n];
-        _busyUntil = new long[_p.Tables];
-        Array.Fill(_busyUntil, long.MinValue);
-        _undo.Clear();
-        // A booking whose current tables are held by an immovable one must move whatever happens.
-        _forced = Enumerable.Range(0, n).Count(v => _current[v] >= 0 && (_setMask[_current[v]] & _fixedMask[v]) != 0);
         if (_tried.Length != n) _tried = Enumerable.Range(0, n).Select(_ => new List<long>()).ToArray();
         _key = new int[_p.Tables];
         // Tables may be permuted only where that keeps every booking's domain, and, when moves are
-        // counted, every booking's current tables. Nogoods hold for every pass with the same classes.
+        // counted, every booking's current tables. Nogoods hold for every pass with the same classes
+        // (whether or not it looks ahead: they are facts about states).
         var counted = maxMoves != int.MaxValue;
         if (counted != _countedMoves || _classes.Length == 0)
         {
@@ -108,14 +110,36 @@ internal sealed class Sweep
             _failed = new FailedStates(n + 1);
             _countedMoves = counted;
         }
-        return Step(0, 0, maxMoves) ? (int[])_assigned.Clone() : null;
+        foreach (var lookAhead in (bool[])[false, true])
+        {
+            Reset();
+            _lookAhead = lookAhead;
+            _quickPassOver = false;
+            _quickPassEnd = lookAhead ? long.MaxValue : _nodes + QuickPassNodes;
+            if (Step(0, 0, maxMoves)) return (int[])_assigned.Clone();
+            if (!_quickPassOver) return null; // proved (or out of budget) without needing the second pass
+        }
+        return null;
+    }
+
+    private void Reset()
+    {
+        var n = _order.Length;
+        _assigned = Enumerable.Repeat(-1, n).ToArray();
+        _blocked = new UInt128[n];
+        _busyUntil = new long[_p.Tables];
+        Array.Fill(_busyUntil, long.MinValue);
+        _undo.Clear();
+        // A booking whose current tables are held by an immovable one must move whatever happens.
+        _forced = Enumerable.Range(0, n).Count(v => _current[v] >= 0 && (_setMask[_current[v]] & _fixedMask[v]) != 0);
     }
 
     private bool Step(int depth, int moves, int maxMoves)
     {
         if (depth == _order.Length) return true;
         if (++_nodes > _nodeBudget || (_nodes % 8 == 0 && _clock.Elapsed > Deadline)) OutOfBudget = true;
-        if (OutOfBudget) return false;
+        if (_nodes > _quickPassEnd) _quickPassOver = true;
+        if (Stopped) return false;
         // Every booking whose current tables are taken will cost a move: past the bound, give up here.
         if (moves + _forced > maxMoves) return false;
         var v = _order[depth];
@@ -133,7 +157,7 @@ internal sealed class Sweep
             var kinds = Kinds(v, s);
             if (tried.Contains(kinds)) continue;
             if (Place(v, s, depth, moves + cost, maxMoves)) return true;
-            if (OutOfBudget) return false;
+            if (Stopped) return false;
             tried.Add(kinds);
         }
         _failed.Add(depth, StateKey(depth), allowed);
@@ -150,7 +174,7 @@ internal sealed class Sweep
         _assigned[v] = s;
         var mark = _undo.Count;
         var forcedBefore = _forced;
-        if (ForwardCheck(v, s) && LooksAhead(depth) && Step(depth + 1, moves, maxMoves)) return true;
+        if (ForwardCheck(v, s) && (!_lookAhead || LooksAhead(depth)) && Step(depth + 1, moves, maxMoves)) return true;
         for (var i = _undo.Count - 1; i >= mark; i--) _blocked[_undo[i].Var] = _undo[i].Mask;
         _undo.RemoveRange(mark, _undo.Count - mark);
         _forced = forcedBefore + (wasForced ? 1 : 0);
