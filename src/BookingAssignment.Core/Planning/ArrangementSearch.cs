@@ -7,10 +7,10 @@ namespace BookingAssignment.Core.Planning;
 /// The complete search behind <see cref="ExactPlanner"/>. Variables are the new party and every
 /// booking that may take other tables — movable bookings on known tables and admitted bookings
 /// still waiting for tables — in the new party's component of the overlap graph (bookings outside
-/// it cannot interact with it). Immovable bookings are constraints. Depth-first in start order with
-/// forward checking on table bitmasks; each booking tries its current tables first, the new party
-/// its best-scored sets first. First any arrangement (proving feasibility), then iterative
-/// deepening on the number of moves below it, so the answer moves as few bookings as possible.
+/// it cannot interact with it). Immovable bookings are constraints. This type builds the problem
+/// (domains: current tables first, the new party's best-scored sets first) and turns the answer
+/// into a plan; <see cref="Sweep"/> searches it: first any arrangement (proving feasibility), then
+/// ones with fewer moves, so the answer moves as few bookings as the move budget can prove.
 /// </summary>
 internal sealed class ArrangementSearch
 {
@@ -29,12 +29,11 @@ internal sealed class ArrangementSearch
     private int[] _current = [];
     private int[] _order = [];
 
-    private int[] _assigned = [];
-    private UInt128[] _blocked = [];
-    private long _nodes;
+    private long[] _start = [];
+    private long[] _end = [];
+    private UInt128[] _fixedMask = [];
     private readonly Stopwatch _clock;
     private readonly TimeSpan _deadline;
-    private bool _outOfBudget;
 
     /// <param name="clock">Started when the decision started: the budget covers the whole decision, not only the search.</param>
     public ArrangementSearch(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, ExactPlannerOptions options, Stopwatch clock)
@@ -64,11 +63,25 @@ internal sealed class ArrangementSearch
         BuildDomains();
         if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
 
-        var any = Solve(int.MaxValue);
-        if (any is null) return _outOfBudget ? new ArrangementDecision.BudgetExhausted() : new ArrangementDecision.Infeasible("no_arrangement");
+        var sweep = new Sweep(new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order),
+            _options.NodeBudget, _clock, _deadline);
+        var any = sweep.Solve(int.MaxValue);
+        if (any is null) return sweep.OutOfBudget ? new ArrangementDecision.BudgetExhausted() : new ArrangementDecision.Infeasible("no_arrangement");
+        if (feasibilityOnly) return new ArrangementDecision.Feasible(ToPlan(any));
+        // Fewer moves, top down: each pass looks for an arrangement with fewer moves than the best so
+        // far; the pass that finds none proves the best minimal. Fewer moves is a preference, not part
+        // of the decision: it gets its own share of the budget, and when that runs out the fewest
+        // found so far stand.
+        sweep.Deadline = TimeSpan.FromTicks(Math.Min(_deadline.Ticks, (_clock.Elapsed + _options.MoveBudget).Ticks));
         var best = any;
-        for (var k = 0; k < Moves(any) && !_outOfBudget && !feasibilityOnly; k++)
-            if (Solve(k) is { } fewer) { best = fewer; break; }
+        var bound = Moves(any);
+        while (bound > 0 && !sweep.OutOfBudget)
+        {
+            var fewer = sweep.Solve(bound - 1);
+            if (fewer is null) break;
+            best = fewer;
+            bound = Moves(fewer);
+        }
         return new ArrangementDecision.Feasible(ToPlan(best));
     }
 
@@ -121,12 +134,18 @@ internal sealed class ArrangementSearch
         _domain = new int[n][];
         _current = new int[n];
         _neighbours = new int[n][];
+        _fixedMask = new UInt128[n];
+        _start = new long[n];
+        _end = new long[n];
         for (var v = 0; v < n; v++)
         {
             var during = During(v);
+            _start[v] = during.Start.UtcTicks;
+            _end[v] = during.End.UtcTicks;
             var party = v == NewParty ? _request.PartySize : _vars[v]!.PartySize;
             var blockedByFixed = UInt128.Zero;
             foreach (var (slot, mask) in fixedMasks) if (slot.Overlaps(during)) blockedByFixed |= mask;
+            _fixedMask[v] = blockedByFixed;
             _current[v] = v == NewParty || _vars[v]!.TableIds.Count == 0 ? -1 : CurrentSet(_vars[v]!.TableIds.Select(_floor.IndexOf).ToArray());
             var domain = new List<int>();
             if (_current[v] >= 0 && (_setMask[_current[v]] & blockedByFixed) == 0) domain.Add(_current[v]);
@@ -140,7 +159,7 @@ internal sealed class ArrangementSearch
             _neighbours[v] = neighbours.ToArray();
         }
         // Start order, the new party among the others at its own start.
-        _order = Enumerable.Range(0, n).OrderBy(v => During(v).Start.UtcTicks).ThenBy(v => v).ToArray();
+        _order = Enumerable.Range(0, n).OrderBy(v => _start[v]).ThenBy(v => v).ToArray();
     }
 
     private Slot During(int v) => v == NewParty ? _request.During : _vars[v]!.During;
@@ -153,58 +172,8 @@ internal sealed class ArrangementSearch
         return -1;
     }
 
-    /// <summary>One complete arrangement with at most <paramref name="maxMoves"/> moves, or null (none, or out of budget).</summary>
-    private int[]? Solve(int maxMoves)
-    {
-        var n = _vars.Count;
-        _assigned = Enumerable.Repeat(-1, n).ToArray();
-        _blocked = new UInt128[n];
-        return Step(0, 0, maxMoves) ? (int[])_assigned.Clone() : null;
-    }
-
-    private bool Step(int depth, int moves, int maxMoves)
-    {
-        if (depth == _order.Length) return true;
-        if (++_nodes > _options.NodeBudget || (_nodes % 8 == 0 && _clock.Elapsed > _deadline)) _outOfBudget = true;
-        if (_outOfBudget) return false;
-        var v = _order[depth];
-        foreach (var s in _domain[v])
-        {
-            if ((_setMask[s] & _blocked[v]) != 0) continue;
-            var cost = IsMove(v, s) ? 1 : 0;
-            if (moves + cost > maxMoves) continue;
-            _assigned[v] = s;
-            if (ForwardCheck(v, s, out var saved) && Step(depth + 1, moves + cost, maxMoves)) return true;
-            foreach (var (u, mask) in saved) _blocked[u] = mask;
-            _assigned[v] = -1;
-            if (_outOfBudget) return false;
-        }
-        return false;
-    }
-
-    /// <summary>Blocks the set for every unassigned neighbour; false when one of them has no set left.</summary>
-    private bool ForwardCheck(int v, int s, out List<(int, UInt128)> saved)
-    {
-        saved = [];
-        var ok = true;
-        foreach (var u in _neighbours[v])
-        {
-            if (_assigned[u] >= 0) continue;
-            saved.Add((u, _blocked[u]));
-            _blocked[u] |= _setMask[s];
-            if (ok && !HasFreeSet(u)) ok = false;
-        }
-        return ok;
-    }
-
-    private bool HasFreeSet(int v)
-    {
-        foreach (var s in _domain[v]) if ((_setMask[s] & _blocked[v]) == 0) return true;
-        return false;
-    }
-
     /// <summary>A booking on tables leaving them counts as a move; a waiting booking getting its first tables does not.</summary>
-    private bool IsMove(int v, int s) => v != NewParty && _current[v] >= 0 && s != _current[v];
+    private bool IsMove(int v, int s) => _current[v] >= 0 && s != _current[v];
 
     private int Moves(int[] assignment) => Enumerable.Range(1, assignment.Length - 1).Count(v => IsMove(v, assignment[v]));
 

@@ -13,7 +13,8 @@ namespace BookingAssignment.Core.Planning;
 /// <item>the scored planner without moves, then with its bounded one- and two-move search: when nobody
 /// else in the new party's component waits for tables, a plan it finds is exact;</item>
 /// <item>a complete search (<see cref="ArrangementSearch"/>) over the bookings that overlap the new
-/// one, directly or through a chain: fewest moves first, then the planner's static score.</item>
+/// one, directly or through a chain: fewest moves first (as far as <see cref="ExactPlannerOptions.MoveBudget"/>
+/// can prove them fewest), then the planner's static score.</item>
 /// </list>
 /// The search is bounded by time and nodes; running out is <see cref="ArrangementDecision.BudgetExhausted"/>,
 /// never a guess.

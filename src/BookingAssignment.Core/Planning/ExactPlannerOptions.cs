@@ -6,6 +6,13 @@ public sealed record ExactPlannerOptions
     /// <summary>Wall-clock budget of one decision; past it the answer is <see cref="ArrangementDecision.BudgetExhausted"/>.</summary>
     public TimeSpan Budget { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Time the search may spend, once an arrangement is found, looking for one with fewer moves
+    /// (within <see cref="Budget"/>). When it runs out the plan has the fewest moves found, not
+    /// necessarily the fewest possible; the decision itself (seatable or not) is unaffected.
+    /// </summary>
+    public TimeSpan MoveBudget { get; init; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Search nodes of one decision (a deterministic bound beside the clock).</summary>
     public long NodeBudget { get; init; } = 2_000_000;
 

@@ -23,10 +23,46 @@ internal static class RandomInstances
         for (var i = 0; i < tableCount; i++)
             for (var j = i + 1; j < tableCount; j++)
                 if (rng.Next(3) == 0) joins.Add((tables[i].Id, tables[j].Id));
-        var floor = new Floor(tables, joins, rng.Next(2, 4));
+        return Book(rng, seed, new Floor(tables, joins, rng.Next(2, 4)), rng.Next(3, 9));
+    }
 
+    /// <summary>
+    /// Floors made of repeated parts, where many tables are interchangeable: a few identical
+    /// unjoined tables, a row of identical two-tops that join along the row, and identical
+    /// joinable pairs; more bookings, so that symmetric arrangements abound.
+    /// </summary>
+    public static Instance MakeSymmetric(int seed)
+    {
+        var rng = new Random(seed);
+        var tables = new List<FloorTable>();
+        var joins = new List<(Guid, Guid)>();
+        FloorTable Add(int max, string zone)
+        {
+            var t = new FloorTable(PlanningFixtures.TableId(tables.Count), $"T{tables.Count}", zone, max >= 6 ? 3 : 1, max);
+            tables.Add(t);
+            return t;
+        }
+        var singleMax = rng.Next(2) == 0 ? 2 : 4;
+        for (var i = rng.Next(1, 4); i > 0; i--) Add(singleMax, "main");
+        FloorTable? previous = null;
+        for (var i = rng.Next(0, 4); i > 0; i--)
+        {
+            var t = Add(2, "main");
+            if (previous is not null) joins.Add((previous.Id, t.Id));
+            previous = t;
+        }
+        for (var i = rng.Next(0, 3); i > 0; i--)
+        {
+            var zone = rng.Next(2) == 0 ? "main" : "patio";
+            joins.Add((Add(4, zone).Id, Add(4, zone).Id));
+        }
+        if (tables.Count < 3) Add(6, "main");
+        return Book(rng, seed, new Floor(tables, joins, rng.Next(2, 4)), rng.Next(4, 10));
+    }
+
+    private static Instance Book(Random rng, int seed, Floor floor, int bookings)
+    {
         var occupied = new List<Occupancy>();
-        var bookings = rng.Next(3, 9);
         for (var b = 0; b < bookings; b++)
         {
             var party = rng.Next(1, 9);

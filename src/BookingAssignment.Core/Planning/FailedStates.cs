@@ -1,0 +1,63 @@
+namespace BookingAssignment.Core.Planning;
+
+/// <summary>
+/// Nogoods of the exact search. A state at a depth is, per table, how far into the remaining
+/// bookings (in start order) it stays taken; the values of interchangeable tables are sorted, so a
+/// state stands for all its permutations. A failed state F, proved with <c>allowed</c> moves still
+/// permitted, dooms every state S at the same depth that is at least as constrained (S ≥ F value by
+/// value, which after sorting means some permutation of S's tables is busier than F's everywhere)
+/// with as many moves permitted or fewer: S's problem is F's with fewer options.
+/// Stored states are compared in full, so a hit is a proof; only the most recent states of a depth
+/// are kept, and past its capacity the store stops growing (it forgets, never lies).
+/// </summary>
+internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLimit = 48)
+{
+    private readonly List<(int[] State, int Allowed, int Sum)>?[] _byDepth = new List<(int[], int, int)>?[depths];
+    private int _count;
+
+    public bool Dooms(int depth, ReadOnlySpan<int> state, int allowed)
+    {
+        var stored = _byDepth[depth];
+        if (stored is null) return false;
+        var sum = Sum(state);
+        var scanned = 0;
+        for (var i = stored.Count - 1; i >= 0 && scanned < scanLimit; i--, scanned++)
+        {
+            var (failed, permitted, failedSum) = stored[i];
+            if (permitted >= allowed && failedSum <= sum && AtLeast(state, failed)) return true;
+        }
+        return false;
+    }
+
+    public void Add(int depth, ReadOnlySpan<int> state, int allowed)
+    {
+        if (_count >= capacity) return;
+        var stored = _byDepth[depth] ??= [];
+        var sum = Sum(state);
+        var copy = state.ToArray();
+        // States the new one dooms are no longer needed.
+        _count -= stored.RemoveAll(e => e.Allowed <= allowed && e.Sum >= sum && AtLeast(e.State, copy));
+        // Only the most recent are scanned: older ones are dropped rather than kept unread.
+        if (stored.Count >= scanLimit)
+        {
+            stored.RemoveAt(0);
+            _count--;
+        }
+        stored.Add((copy, allowed, sum));
+        _count++;
+    }
+
+    private static bool AtLeast(ReadOnlySpan<int> state, ReadOnlySpan<int> failed)
+    {
+        for (var i = 0; i < state.Length; i++)
+            if (state[i] < failed[i]) return false;
+        return true;
+    }
+
+    private static int Sum(ReadOnlySpan<int> state)
+    {
+        var sum = 0;
+        foreach (var v in state) sum += v;
+        return sum;
+    }
+}
