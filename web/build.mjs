@@ -14,6 +14,18 @@ await build({
   outfile: 'dist/app.js',
   legalComments: 'linked',
 });
+// The host-stand page (/ops/floor/): its own bundle in dist/floor/.
+await mkdir('dist/floor', { recursive: true });
+await build({
+  entryPoints: ['src/floor/main.js'],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: 'es2020',
+  outfile: 'dist/floor/app.js',
+});
+await copyFile('src/floor/index.html', 'dist/floor/index.html');
+await copyFile('src/floor/floor.css', 'dist/floor/floor.css');
 await copyFile('src/index.html', 'dist/index.html');
 await copyFile('src/app.css', 'dist/app.css');
-console.log('dashboard built into web/dist');
+console.log('dashboard and floor page built into web/dist');
