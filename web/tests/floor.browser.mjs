@@ -5,22 +5,9 @@
 // GET /restaurants/{id}/blocks, a seat click changes the status, a move onto a taken table shows the
 // 409 tables_taken, a block added from the page is drawn, and with a staff key the move is refused.
 // Env: BASE_URL, OPS_KEY, CLIENT_KEY, SCREENSHOT.
-import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { call, check, withChromium } from './support.mjs';
 
 const { BASE_URL, OPS_KEY, CLIENT_KEY, SCREENSHOT } = process.env;
-const fail = (message) => { console.error('FAIL: ' + message); process.exitCode = 1; throw new Error(message); };
-const check = (condition, message) => { if (!condition) fail(message); console.log('ok - ' + message); };
-
-async function call(method, path, key, body) {
-  const response = await fetch(BASE_URL + path, {
-    method, headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 // ---- scenario: local time about 12:00 ----------------------------------------------------------
 const now = new Date();
@@ -63,13 +50,7 @@ const staff = await call('POST', `/restaurants/${rid}/staff-keys`, OPS_KEY, { la
 check(staff.status === 201, 'a staff key issued');
 
 // ---- browser -------------------------------------------------------------------------------
-const profile = mkdtempSync(join(tmpdir(), 'floor-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
-try {
+await withChromium({ width: 1400, height: 900 }, async (browser) => {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error: ' + e.message));
   const login = async (key) => {
@@ -142,8 +123,5 @@ try {
   check((await page.textContent('#key-kind')).trim() === 'staff key' && await page.locator('.bar').count() === bars.length, 'a staff key sees the same floor');
   await page.click(`.bar[data-booking-id="${grace.id}"]`);
   check(await page.isDisabled('#move') && await page.isVisible('#move-note'), 'with a staff key the move is shown as not allowed');
-} finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+});
 console.log(process.exitCode ? 'floor browser test FAILED' : 'floor browser test passed');
