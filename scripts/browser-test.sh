@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/browser-test.sh — the ops dashboard in a real browser (Debian chromium + playwright-core).
+# scripts/browser-test.sh — the ops dashboard and the host-stand page in a real browser (Debian chromium + playwright-core).
 #
 #   scripts/browser-test.sh        (scripts/test.sh runs it after dotnet test; --no-browser skips it)
 #
@@ -7,7 +7,9 @@
 # chromium with apt-get when /usr/bin/chromium is missing (as root), runs `npm ci` in web/, builds
 # the API, creates a database, starts the built API on a free port with V3 + shadow on, and runs
 # web/tests/dashboard.browser.mjs against it (screenshot: .data/dashboard.png;
-# SCREENSHOT=docs/dashboard.png refreshes the one in the README). Stops the API and drops the
+# SCREENSHOT=docs/dashboard.png refreshes the one in the README), then web/tests/floor.browser.mjs
+# (the host-stand page /ops/floor/; screenshot .data/floor.png, FLOOR_SCREENSHOT=docs/floor.png
+# refreshes the README's). Stops the API and drops the
 # database at the end. Exits non-zero on any failure.
 # shellcheck disable=SC2317
 set -euo pipefail
@@ -16,6 +18,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SCREENSHOT="${SCREENSHOT:-$BA_ROOT/.data/dashboard.png}"
 [[ "$SCREENSHOT" == /* ]] || SCREENSHOT="$PWD/$SCREENSHOT"   # relative to where it was started
+FLOOR_SCREENSHOT="${FLOOR_SCREENSHOT:-$BA_ROOT/.data/floor.png}"
+[[ "$FLOOR_SCREENSHOT" == /* ]] || FLOOR_SCREENSHOT="$PWD/$FLOOR_SCREENSHOT"
 cd "$BA_ROOT"
 
 API_PID=""
@@ -110,4 +114,11 @@ say "API on $API_URL (database $DB_NAME)"
   BASE_URL="$API_URL" OPS_KEY=browser-ops-key CLIENT_KEY=browser-client-key \
   PSQL="${PSQL_DB[*]}" SCREENSHOT="$SCREENSHOT" \
     node tests/dashboard.browser.mjs
+)
+
+# ---- the host-stand page in chromium ---------------------------------------------------------
+(
+  cd "$BA_ROOT/web"
+  BASE_URL="$API_URL" OPS_KEY=browser-ops-key CLIENT_KEY=browser-client-key SCREENSHOT="$FLOOR_SCREENSHOT" \
+    node tests/floor.browser.mjs
 )

@@ -5,15 +5,14 @@ import { mkdir, copyFile, rm } from 'node:fs/promises';
 
 await rm('dist', { recursive: true, force: true });
 await mkdir('dist', { recursive: true });
-await build({
-  entryPoints: ['src/main.js'],
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: 'es2020',
-  outfile: 'dist/app.js',
-  legalComments: 'linked',
-});
+const bundle = (entry, outfile, extra = {}) =>
+  build({ entryPoints: [entry], bundle: true, minify: true, format: 'iife', target: 'es2020', outfile, ...extra });
+await bundle('src/main.js', 'dist/app.js', { legalComments: 'linked' });
+// The host-stand page (/ops/floor/): its own bundle in dist/floor/.
+await mkdir('dist/floor', { recursive: true });
+await bundle('src/floor/main.js', 'dist/floor/app.js');
+await copyFile('src/floor/index.html', 'dist/floor/index.html');
+await copyFile('src/floor/floor.css', 'dist/floor/floor.css');
 await copyFile('src/index.html', 'dist/index.html');
 await copyFile('src/app.css', 'dist/app.css');
-console.log('dashboard built into web/dist');
+console.log('dashboard and floor page built into web/dist');

@@ -4,23 +4,10 @@
 // GET /ops/rollout-report, the cohort table shows V3, legacy and shadow as the report does, and an
 // assign action from the queue confirms a booking.
 // Env: BASE_URL, OPS_KEY, CLIENT_KEY, PSQL (command line prefix for the API's database), SCREENSHOT.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { call, check, withChromium } from './support.mjs';
 
 const { BASE_URL, OPS_KEY, CLIENT_KEY, PSQL, SCREENSHOT } = process.env;
-const fail = (message) => { console.error('FAIL: ' + message); process.exitCode = 1; throw new Error(message); };
-const check = (condition, message) => { if (!condition) fail(message); console.log('ok - ' + message); };
-
-async function call(method, path, key, body) {
-  const response = await fetch(BASE_URL + path, {
-    method, headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 function sql(statement) {
   const [command, ...args] = PSQL.split(' ');
@@ -64,14 +51,7 @@ for (let i = 0; i < 100 && Number(sql("SELECT count(*) FROM observability_events
   await new Promise((r) => setTimeout(r, 100));
 
 // ---- browser -------------------------------------------------------------------------------
-const profile = mkdtempSync(join(tmpdir(), 'ops-dashboard-chromium-'));
-// A fresh --user-data-dir: playwright passes it when given as the persistent context's folder.
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1400, height: 1500 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
-try {
+await withChromium({ width: 1400, height: 1500 }, async (browser) => {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error: ' + e.message));
   await page.goto(BASE_URL + '/ops/dashboard');
@@ -123,8 +103,5 @@ try {
   check(sql(`SELECT pinned FROM bookings WHERE id = '${manual[0]}'`) === 't', 'the assigned booking is pinned');
   await page.waitForFunction(() => document.querySelectorAll('#queue tbody tr').length === 1, null, { timeout: 10000 });
   check(true, 'the queue shrank to one booking');
-} finally {
-  await browser.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+});
 console.log(process.exitCode ? 'browser test FAILED' : 'browser test passed');

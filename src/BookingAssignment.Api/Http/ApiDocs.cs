@@ -93,6 +93,7 @@ internal static partial class ApiDocs
         [("GET", "restaurants/{id}/availability")] = [404],
         [("GET", "restaurants/{id}/bookings")] = [404],
         [("POST", "restaurants/{id}/holds")] = [404, 409],
+        [("GET", "restaurants/{id}/blocks")] = [404],
         [("POST", "restaurants/{id}/blocks")] = [404, 409],
         [("DELETE", "restaurants/{id}/blocks/{blockId}")] = [404],
         [("POST", "restaurants/{id}/staff-keys")] = [404],

@@ -3,11 +3,16 @@ using BookingAssignment.Api.Auth;
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Configuration;
 using BookingAssignment.Api.Http;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BookingAssignment.Api.Restaurants;
 
 internal sealed record CreateBlockRequest(List<string>? Tables, string? From, string? Until, string? Reason);
+
+internal sealed record BlockListItem(Guid Id, IReadOnlyList<string> Tables, DateTimeOffset From, DateTimeOffset Until, string Reason, string CreatedBy);
+
+internal sealed record BlockListResponse(Guid RestaurantId, string Date, IReadOnlyList<BlockListItem> Blocks);
 
 internal sealed record BlockResponse(Guid Id, Guid RestaurantId, IReadOnlyList<string> Tables, DateTimeOffset From, DateTimeOffset Until, string Reason,
     IReadOnlyList<ReseatOutcome> Replanned, IReadOnlyList<ReseatOutcome> ManualReview);
@@ -23,8 +28,28 @@ internal static class BlocksApi
 {
     public static void MapBlocks(this RouteGroupBuilder restaurants)
     {
+        restaurants.MapGet("/{id:guid}/blocks", ListAsync).RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
         restaurants.MapPost("/{id:guid}/blocks", CreateAsync).Accepts<CreateBlockRequest>("application/json").RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
         restaurants.MapDelete("/{id:guid}/blocks/{blockId:guid}", DeleteAsync).RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
+    }
+
+    /// <summary>
+    /// <c>GET /restaurants/{id}/blocks?date=YYYY-MM-DD</c>: the live (not lifted) blocks overlapping that service day,
+    /// in start order, for the host-stand page. Past blocks of the day are listed too: the page draws the whole day.
+    /// </summary>
+    private static async Task<Results<Ok<BlockListResponse>, ValidationProblem, ProblemHttpResult>> ListAsync(Guid id, string? date, HttpContext http,
+        BookingDb db, RestaurantCatalog catalog, CancellationToken ct)
+    {
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            return Problems.Validation(new Dictionary<string, string[]> { ["date"] = ["Use YYYY-MM-DD."] });
+        var r = http.MaySee(id) ? await catalog.FindAsync(id, ct) : null;
+        if (r is null) return Problems.NotFound("id", $"Restaurant {id} does not exist.");
+        var (from, until) = (r.Rules.ServiceDay(day).Start, r.Rules.ServiceDay(day).End);
+        var blocks = await db.Blocks.AsNoTracking()
+            .Where(b => b.RestaurantId == id && b.DeletedAt == null && b.HeldFrom < until && from < b.HeldUntil)
+            .OrderBy(b => b.HeldFrom).ThenBy(b => b.Id).ToListAsync(ct);
+        var items = blocks.Select(b => new BlockListItem(b.Id, r.LabelsOf(b.TableIds), r.Rules.ToLocal(b.HeldFrom), r.Rules.ToLocal(b.HeldUntil), b.Reason, b.CreatedBy)).ToList();
+        return TypedResults.Ok(new BlockListResponse(r.Id, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), items));
     }
 
     private static async Task<Results<Created<BlockResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(Guid id, HttpContext http, RestaurantCatalog catalog,

@@ -142,6 +142,36 @@ public sealed class FloorAndBlockTests
     }
 
     [Fact]
+    public async Task TheBlocksOfADayListOnlyLiveBlocksOverlappingThatServiceDay()
+    {
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
+        var r = await api.Bookings.CreateRestaurantAsync(Floor(("A1", "main", 1, 2), ("A2", "main", 1, 2)));
+        var at = r.At(new TimeOnly(18, 0));
+        async Task<Guid> BlockAsync(string table, DateTimeOffset from, string reason)
+        {
+            var created = await api.Ops.SendAsync(HttpMethod.Post, $"/restaurants/{r.Id}/blocks",
+                new JsonObject { ["tables"] = new JsonArray(table), ["from"] = Bodies.Iso(from), ["until"] = Bodies.Iso(from.AddHours(2)), ["reason"] = reason });
+            created.Is(HttpStatusCode.Created);
+            return created.Id;
+        }
+        var live = await BlockAsync("A1", at, "wobbly leg");
+        var lifted = await BlockAsync("A2", at, "lifted");
+        await BlockAsync("A2", at.AddDays(1), "next day");
+        (await api.Ops.SendAsync(HttpMethod.Delete, $"/restaurants/{r.Id}/blocks/{lifted}")).Is(HttpStatusCode.NoContent);
+        var date = DateOnly.FromDateTime(at.DateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var listed = await api.Bookings.GetAsync($"/restaurants/{r.Id}/blocks?date={date}", api.Ops);
+
+        listed.Is(HttpStatusCode.OK);
+        var block = Assert.Single(listed.Json.GetProperty("blocks").EnumerateArray());
+        Assert.Equal(live, block.GetProperty("id").GetGuid());
+        Assert.Equal(["A1"], block.Labels("tables"));
+        Assert.Equal("wobbly leg", block.GetProperty("reason").GetString());
+        Assert.Equal(at, block.GetProperty("from").GetDateTimeOffset());
+        (await api.Bookings.GetAsync($"/restaurants/{r.Id}/blocks?date=tomorrow", api.Ops)).Is(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task ABlockOverAFullEveningSendsTheUnseatableToManualReviewAndListsThem()
     {
         await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
