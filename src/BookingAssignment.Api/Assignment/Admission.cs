@@ -97,10 +97,12 @@ internal sealed class Admission(
     /// the exact decision when admission is exact; otherwise the capacity check (it counts bookings
     /// waiting for tables and live holds, which a plan alone would not see) and then a plan.
     /// </summary>
-    public ArrangementDecision DecideV3(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request) =>
-        exact is IArrangementSolver || _capacity.Check(r.Floor, schedule, request).Ok
-            ? Decide(exact, r, schedule, request)
-            : new ArrangementDecision.Infeasible(_capacity.Check(r.Floor, schedule, request).Reason!);
+    public ArrangementDecision DecideV3(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request)
+    {
+        if (exact is not IArrangementSolver && _capacity.Check(r.Floor, schedule, request) is { Ok: false } full)
+            return new ArrangementDecision.Infeasible(full.Reason!);
+        return Decide(exact, r, schedule, request);
+    }
 
     /// <summary>The exact decision of V3's planner; a planner that only plans (a test's stand-in) decides by its plan.</summary>
     public static ArrangementDecision Decide(IAssignmentPlanner planner, RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request) =>

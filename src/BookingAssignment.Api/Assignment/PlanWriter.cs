@@ -178,7 +178,6 @@ internal sealed class PlanWriter(
     /// <summary>Bounded reassignment: moved bookings keep time and party; only their tables change.</summary>
     private async Task ApplyMovesAsync(BookingDb db, RestaurantModel r, TablePlan plan, string trigger, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         foreach (var move in plan.Moves)
         {
             var moved = await db.Bookings.SingleAsync(b => b.Id == move.BookingId, ct);
@@ -187,8 +186,7 @@ internal sealed class PlanWriter(
                 throw new DbUpdateConcurrencyException($"Booking {move.BookingId} changed since it was planned as movable.");
             // Released now, in this transaction, before any new row is inserted: a chain of moves
             // (A to B's tables, B to C's …) never has two live rows on one table, whatever order EF writes in.
-            await db.Assignments.Where(a => a.BookingId == move.BookingId && a.ReleasedAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(a => a.ReleasedAt, now), ct);
+            await ReleaseAsync(db, move.BookingId, ct);
             AddTables(db, moved.Id, move.ToTableIds, new Slot(rows[0].HeldFrom, rows[0].HeldUntil), "v3_reassignment");
             transitions.Apply(db, moved, m => m.Reassign(), trigger, "made_room_for_new_booking");
             moved.AssignmentReason = null;

@@ -107,10 +107,10 @@ internal static class BookingsApi
 
     /// <summary>Idempotent: cancelling twice returns the cancelled booking. Frees the tables.</summary>
     private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelAsync(Guid id, HttpContext http, BookingDb db, RestaurantCatalog catalog,
-        EventRecorder events, TimeProvider time, CancellationToken ct)
+        PlanWriter writer, EventRecorder events, TimeProvider time, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var booking = await db.Bookings.FromSql($"SELECT * FROM bookings WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
+        var booking = await BookingRows.LockAsync(db, id, ct);
         if (booking is null || !http.MaySee(booking.RestaurantId)) return Problems.NotFound("id", $"Booking {id} does not exist.");
         if (booking.Status is BookingStatus.CheckedIn or BookingStatus.Completed or BookingStatus.NoShow)
             return BookingRows.IllegalTransition(booking, "cancel", $"The party is {booking.Status}; a visit that happened cannot be cancelled.");
@@ -122,8 +122,7 @@ internal static class BookingsApi
             booking.CancelledAt = now;
             booking.UpdatedAt = now;
             booking.NextAttemptAt = null;
-            var released = await db.Assignments.Where(a => a.BookingId == id && a.ReleasedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.ReleasedAt, now), ct);
+            var released = await writer.ReleaseAsync(db, id, ct);
             events.Add(db, BookingEvents.Cancelled(previous, StateNames.Of(booking.AssignmentState), released), booking.RestaurantId, id);
             await db.SaveChangesAsync(ct);
         }

@@ -70,13 +70,9 @@ internal static class ManualReviewApi
         {
             if (!r.Floor.IsAllowedSet(indexes))
                 errors.Add("tables", $"Tables {string.Join(", ", labels)} cannot be joined: they must be adjacent, in one zone, and at most {r.Floor.MaxTablesPerBooking}.");
-            else
-            {
-                var min = indexes.Count == 1 ? r.Floor.Tables[indexes[0]].MinCovers : 1;
-                var max = indexes.Sum(i => r.Floor.Tables[i].MaxCovers);
-                if (booking.PartySize < min || booking.PartySize > max)
-                    errors.Add("tables", $"A party of {booking.PartySize} does not fit {string.Join(", ", labels)} ({min}–{max} covers).");
-            }
+            else if (!r.Floor.Seats(indexes, booking.PartySize))
+                errors.Add("tables", $"A party of {booking.PartySize} does not fit {string.Join(", ", labels)} " +
+                                     $"({(indexes.Count == 1 ? r.Floor.Tables[indexes[0]].MinCovers : 1)}–{indexes.Sum(i => r.Floor.Tables[i].MaxCovers)} covers).");
         }
         if (errors.Any) return Problems.Validation(errors.ToDictionary());
         return await ApplyAsync(db, r, id, indexes.Select(i => r.Floor.Tables[i].Id).ToArray(), pinned: true, "operator", writer, ct);

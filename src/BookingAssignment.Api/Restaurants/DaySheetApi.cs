@@ -50,7 +50,7 @@ internal static class DaySheetApi
         if (r is null) return Problems.NotFound("id", $"Restaurant {id} does not exist.");
 
         // The service date's instants: from local midnight (or, after a service that runs past midnight, its end) to the next.
-        var (from, until) = (r.Rules.ServiceDay(day).Start, r.Rules.ServiceDay(day).End);
+        var (from, until) = r.Rules.ServiceDay(day);
         var (afterStart, afterId) = after ?? (from, Guid.Empty); // no booking has the all-zero id
         var query = db.Bookings.FromSql($"""
             SELECT * FROM bookings

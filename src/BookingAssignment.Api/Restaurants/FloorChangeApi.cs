@@ -63,18 +63,9 @@ internal static class FloorChangeApi
             .Join(db.Bookings, a => a.BookingId, b => b.Id, (a, b) => new { a.TableId, b.Id, b.RestaurantId, b.Status, b.StartAt, b.PartySize })
             .Where(x => x.RestaurantId == r.Id && x.Status == BookingStatus.Confirmed).ToListAsync(ct);
         return rows.GroupBy(x => x.Id)
-            .Where(g => !r.Rules.CheckSeating(g.First().StartAt).Ok || !Seats(r, g.Select(x => x.TableId).ToArray(), g.First().PartySize))
+            .Where(g => !r.Rules.CheckSeating(g.First().StartAt).Ok || !r.Floor.Seats(g.Select(x => r.Floor.IndexOf(x.TableId)).ToArray(), g.First().PartySize))
             .OrderBy(g => g.First().StartAt)
             .Select(g => new Stranded(g.Key, r.Rules.ServiceDate(g.First().StartAt))).ToList();
-    }
-
-    /// <summary>The tables are all on the floor, may be joined, and hold the party (as a manual assignment is checked).</summary>
-    private static bool Seats(RestaurantModel r, IReadOnlyList<Guid> tables, int party)
-    {
-        var indexes = tables.Select(r.Floor.IndexOf).ToArray();
-        if (indexes.Any(i => i < 0) || !r.Floor.IsAllowedSet(indexes)) return false;
-        var min = indexes.Length == 1 ? r.Floor.Tables[indexes[0]].MinCovers : 1;
-        return party >= min && party <= indexes.Sum(i => r.Floor.Tables[i].MaxCovers);
     }
 
     /// <summary>The restaurant as the request would leave it, built in memory (nothing tracked, nothing saved).</summary>

@@ -28,10 +28,11 @@ internal static class HoldsApi
         if (jsonErrors is not null) return Problems.Validation(jsonErrors);
         var r = await catalog.FindAsync(id, ct);
         if (r is null || !http.MaySee(id)) return Problems.NotFound("id", $"Restaurant {id} does not exist.");
-        var shape = BookingValidation.ValidateShape(new CreateBookingRequest(id, request!.PartySize, request.StartsAt, new CustomerDto("hold", null, null), null, null),
-            options.Value, out var startsAt);
+        var shape = new FieldErrors();
+        if (request!.PartySize is not >= 1) shape.Add("partySize", "Required: at least 1.");
+        var instant = BookingValidation.Instant(request.StartsAt, "startsAt", shape);
         if (shape.Any) return Problems.Validation(shape.ToDictionary());
-        var party = request.PartySize!.Value;
+        var (party, startsAt) = (request.PartySize!.Value, instant!.Value);
         var rules = BookingValidation.ValidateAgainst(r, party, startsAt, null, time.GetUtcNow(), options.Value);
         if (rules.Any) return Problems.Validation(rules.ToDictionary());
 

@@ -40,8 +40,6 @@ internal static class WebhooksApi
             });
             pipeline.AddTimeout(TimeSpan.FromMilliseconds(o.TimeoutMs));
         });
-        builder.Services.AddKeyedSingleton(WebhookSender.Pipeline, (sp, key) =>
-            sp.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>().GetPipeline<HttpResponseMessage>((string)key!));
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;

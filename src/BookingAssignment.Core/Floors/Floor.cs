@@ -54,6 +54,17 @@ public sealed class Floor
     /// </summary>
     public IReadOnlyList<TableSet> Candidates => _candidates ??= TableSetEnumerator.Enumerate(this);
 
+    /// <summary>
+    /// The tables may be joined and hold the party, as an operator's assignment is checked: a single
+    /// table from its minimum to its maximum covers, joined tables from one guest to their summed maximum.
+    /// </summary>
+    public bool Seats(IReadOnlyCollection<int> indexes, int partySize)
+    {
+        if (indexes.Any(i => i < 0 || i >= Tables.Count) || !IsAllowedSet(indexes)) return false;
+        var min = indexes.Count == 1 ? Tables[indexes.First()].MinCovers : 1;
+        return partySize >= min && partySize <= indexes.Sum(i => Tables[i].MaxCovers);
+    }
+
     /// <summary>True when the given tables form one allowed candidate set.</summary>
     public bool IsAllowedSet(IReadOnlyCollection<int> indexes)
     {
