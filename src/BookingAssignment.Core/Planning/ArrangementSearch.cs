@@ -53,6 +53,15 @@ internal sealed class ArrangementSearch
         Classify(occupied);
     }
 
+    /// <summary>
+    /// The problem in index terms, for a search whose bookings are all in progress at one instant
+    /// (every pair overlaps, so their windows no longer matter): the new party, the parties that may
+    /// take any tables, and the tables the others hold. Equal keys on floors of equal shape are
+    /// the same problem.
+    /// </summary>
+    public string InstantKey() =>
+        $"{_request.PartySize}|{string.Join(',', _vars.Skip(1).Select(o => o!.PartySize).Order())}|{string.Join(',', _fixed.Select(f => f.Mask).Order())}";
+
     /// <summary>True when an admitted booking without tables shares the new party's component.</summary>
     public bool HasWaitingBookings { get; private set; }
 
@@ -63,7 +72,7 @@ internal sealed class ArrangementSearch
         BuildDomains();
         if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
 
-        var sweep = new Sweep(new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order),
+        var sweep = new Sweep(new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order),
             _options.NodeBudget, _clock, _deadline);
         var any = sweep.Solve(int.MaxValue);
         if (any is null) return sweep.OutOfBudget ? new ArrangementDecision.BudgetExhausted() : new ArrangementDecision.Infeasible("no_arrangement");
@@ -149,8 +158,11 @@ internal sealed class ArrangementSearch
             _current[v] = v == NewParty || _vars[v]!.TableIds.Count == 0 ? -1 : CurrentSet(_vars[v]!.TableIds.Select(_floor.IndexOf).ToArray());
             var domain = new List<int>();
             if (_current[v] >= 0 && (_setMask[_current[v]] & blockedByFixed) == 0) domain.Add(_current[v]);
+            // Another booking never needs a set that holds a smaller one it fits (that one is free whenever the
+            // larger is): only the new party, whose tables are scored, is offered every set.
+            var minimal = v == NewParty ? null : Minimal(party);
             foreach (var s in bySize)
-                if (s != _current[v] && _sets[s].Fits(party) && (_setMask[s] & blockedByFixed) == 0) domain.Add(s);
+                if (s != _current[v] && _sets[s].Fits(party) && (minimal is null || minimal[s]) && (_setMask[s] & blockedByFixed) == 0) domain.Add(s);
             _domain[v] = v == NewParty
                 ? domain.OrderBy(s => TablePlanner.StaticScore(_sets[s], _request, _options.Scoring)).ThenBy(s => s).ToArray()
                 : domain.ToArray();
@@ -158,9 +170,29 @@ internal sealed class ArrangementSearch
             for (var u = 0; u < n; u++) if (u != v && During(u).Overlaps(during)) neighbours.Add(u);
             _neighbours[v] = neighbours.ToArray();
         }
-        // Start order, the new party among the others at its own start.
-        _order = Enumerable.Range(0, n).OrderBy(v => _start[v]).ThenBy(v => v).ToArray();
+        // Start order, the new party among the others at its own start; at one start, larger parties
+        // (fewer sets fit them) first.
+        _order = Enumerable.Range(0, n).OrderBy(v => _start[v]).ThenByDescending(Party).ThenBy(v => v).ToArray();
     }
+
+    private readonly Dictionary<int, bool[]> _minimal = [];
+
+    /// <summary>Per set: it fits the party and holds no smaller set that fits it.</summary>
+    private bool[] Minimal(int party)
+    {
+        if (_minimal.TryGetValue(party, out var known)) return known;
+        var minimal = new bool[_sets.Count];
+        for (var s = 0; s < _sets.Count; s++)
+        {
+            if (!_sets[s].Fits(party)) continue;
+            minimal[s] = true;
+            for (var t = 0; t < _sets.Count && minimal[s]; t++)
+                if (t != s && _sets[t].Fits(party) && _sets[t].Count < _sets[s].Count && (_setMask[t] & ~_setMask[s]) == 0) minimal[s] = false;
+        }
+        return _minimal[party] = minimal;
+    }
+
+    private int Party(int v) => v == NewParty ? _request.PartySize : _vars[v]!.PartySize;
 
     private Slot During(int v) => v == NewParty ? _request.During : _vars[v]!.During;
 

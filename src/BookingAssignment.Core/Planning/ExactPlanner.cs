@@ -17,11 +17,13 @@ namespace BookingAssignment.Core.Planning;
 /// can prove them fewest), then the planner's static score.</item>
 /// </list>
 /// The search is bounded by time and nodes; running out is <see cref="ArrangementDecision.BudgetExhausted"/>,
-/// never a guess.
+/// never a guess. Answers for one instant are remembered by content (<see cref="InstantAnswers"/>):
+/// a sold-out evening asked again and again is refused from memory.
 /// </summary>
 public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolver, IAssignmentPlanner
 {
     private readonly CapacityCheck _capacity = new();
+    private readonly InstantAnswers _instants = new(options.InstantAnswers);
     // Tries a free set first and only then its bounded move search: one call covers both quick paths.
     private readonly TablePlanner _fewMoves = new(options.Scoring with { MaxMoves = 2 });
 
@@ -62,13 +64,25 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
     private ArrangementDecision.Infeasible? InfeasibleAtSomeInstant(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, Stopwatch clock)
     {
         var overlapping = occupied.Where(o => o.During.Overlaps(request.During)).ToArray();
-        var instants = overlapping.Select(o => o.During.Start).Where(s => s > request.During.Start).Append(request.During.Start).Distinct().Order();
-        foreach (var instant in instants)
+        // The busiest instants first: they are the likeliest to have no arrangement.
+        var instants = overlapping.Select(o => o.During.Start).Where(s => s > request.During.Start).Append(request.During.Start).Distinct()
+            .Select(instant => (Instant: instant, Active: overlapping.Where(o => o.During.Start <= instant && instant < o.During.End).ToArray()))
+            .OrderByDescending(i => i.Active.Length);
+        var shape = InstantAnswers.Shape(floor);
+        foreach (var (instant, active) in instants)
         {
-            var active = overlapping.Where(o => o.During.Start <= instant && instant < o.During.End).ToArray();
-            var decision = new ArrangementSearch(floor, active, request, options, clock).Run(feasibilityOnly: true);
-            if (decision is ArrangementDecision.Infeasible) return new ArrangementDecision.Infeasible("no_arrangement");
-            if (decision is ArrangementDecision.BudgetExhausted) return null;
+            // Everyone in progress then overlaps everyone else: their windows shrink to the instant, so the
+            // search sees a packing (and takes the larger parties first) instead of an evening.
+            var moment = new Slot(instant, instant.AddTicks(1));
+            var search = new ArrangementSearch(floor, active.Select(o => o with { During = moment }).ToArray(), request with { During = moment }, options, clock);
+            var key = shape + search.InstantKey();
+            if (!_instants.TryGet(key, out var seatable))
+            {
+                var decision = search.Run(feasibilityOnly: true);
+                if (decision is ArrangementDecision.BudgetExhausted) return null;
+                _instants.Add(key, seatable = decision is ArrangementDecision.Feasible);
+            }
+            if (!seatable) return new ArrangementDecision.Infeasible("no_arrangement");
         }
         return null;
     }

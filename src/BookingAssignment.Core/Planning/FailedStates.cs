@@ -7,16 +7,21 @@ namespace BookingAssignment.Core.Planning;
 /// permitted, dooms every state S at the same depth that is at least as constrained (S ≥ F value by
 /// value, which after sorting means some permutation of S's tables is busier than F's everywhere)
 /// with as many moves permitted or fewer: S's problem is F's with fewer options.
-/// Stored states are compared in full, so a hit is a proof; only the most recent states of a depth
-/// are kept, and past its capacity the store stops growing (it forgets, never lies).
+/// Stored states are compared in full, so a hit is a proof: every failed state is looked up exactly,
+/// and only the most recent of a depth are scanned for dominance; past its capacity the store stops
+/// growing (it forgets, never lies).
 /// </summary>
 internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLimit = 48)
 {
     private readonly List<(int[] State, int Allowed, int Sum)>?[] _byDepth = new List<(int[], int, int)>?[depths];
+    // Every failed state, for the exact lookup (the dominance scan only reads the most recent).
+    private readonly HashSet<int[]>?[] _exact = new HashSet<int[]>?[depths];
+    private int[] _probe = [];
     private int _count;
 
     public bool Dooms(int depth, ReadOnlySpan<int> state, int allowed)
     {
+        if (_exact[depth] is { } exact && exact.Contains(Keyed(state, allowed, ref _probe))) return true;
         var stored = _byDepth[depth];
         if (stored is null) return false;
         var sum = Sum(state);
@@ -32,6 +37,8 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
     public void Add(int depth, ReadOnlySpan<int> state, int allowed)
     {
         if (_count >= capacity) return;
+        var probe = Array.Empty<int>();
+        if ((_exact[depth] ??= new HashSet<int[]>(Content.Instance)).Add(Keyed(state, allowed, ref probe))) _count++;
         var stored = _byDepth[depth] ??= [];
         var sum = Sum(state);
         var copy = state.ToArray();
@@ -45,6 +52,27 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
         }
         stored.Add((copy, allowed, sum));
         _count++;
+    }
+
+    /// <summary>The state with the moves allowed appended, in <paramref name="buffer"/> (reallocated when too short).</summary>
+    private static int[] Keyed(ReadOnlySpan<int> state, int allowed, ref int[] buffer)
+    {
+        if (buffer.Length != state.Length + 1) buffer = new int[state.Length + 1];
+        state.CopyTo(buffer);
+        buffer[^1] = allowed;
+        return buffer;
+    }
+
+    private sealed class Content : IEqualityComparer<int[]>
+    {
+        public static readonly Content Instance = new();
+        public bool Equals(int[]? x, int[]? y) => x.AsSpan().SequenceEqual(y);
+        public int GetHashCode(int[] obj)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(obj.AsSpan()));
+            return hash.ToHashCode();
+        }
     }
 
     private static bool AtLeast(ReadOnlySpan<int> state, ReadOnlySpan<int> failed)

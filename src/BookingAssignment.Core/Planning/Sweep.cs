@@ -5,7 +5,7 @@ namespace BookingAssignment.Core.Planning;
 
 /// <summary>What <see cref="Sweep"/> searches: variable 0 is the new party; windows in ticks (mirrored when swept backwards).</summary>
 internal sealed record SweepProblem(
-    IReadOnlyList<TableSet> Sets, UInt128[] SetMask, int[] FloorClasses,
+    IReadOnlyList<TableSet> Sets, UInt128[] SetMask, int[] FloorClasses, InterchangeableGroups Groups,
     int[][] Domain, int[][] Neighbours, int[] Current, UInt128[] FixedMask,
     long[] Start, long[] End, int[] Order)
 {
@@ -19,9 +19,10 @@ internal sealed record SweepProblem(
 /// <item>forward checking: every unplaced neighbour keeps some free set;</item>
 /// <item>look-ahead: at each instant of the placed booking's window, the unplaced bookings then in
 /// progress still get a table each (<see cref="InstantMatching"/>);</item>
-/// <item>symmetry: sets made of the same kinds of free tables (<see cref="InterchangeableTables"/>)
-/// are tried once per node, and failed states are remembered up to permutation and dominance
-/// (<see cref="FailedStates"/>);</item>
+/// <item>symmetry: sets that lead to the same state up to a permutation of interchangeable tables
+/// (<see cref="InterchangeableTables"/>) or of groups that are copies of each other, such as
+/// joinable pairs (<see cref="InterchangeableGroups"/>), are tried once per node, and failed states
+/// are remembered up to those permutations and dominance (<see cref="CanonicalState"/>, <see cref="FailedStates"/>);</item>
 /// <item>with a move bound, the bookings whose current tables are already taken count against it.</item>
 /// </list>
 /// Placements are recorded per table as the end of the last booking on it: in start order that
@@ -53,9 +54,12 @@ internal sealed class Sweep
     private int _forced;
     private long _nodes;
     private int[] _classes = [];
-    private int[] _byClass = [];
+    private CanonicalState? _canonical;
+    private int[] _values = [];
+    private int[] _base = [];
     private int[] _key = [];
-    private List<long>[] _tried = [];
+    private int[] _next = [];
+    private List<int[]>[] _tried = [];
     private FailedStates _failed = new(0);
     private bool _countedMoves;
 
@@ -96,17 +100,20 @@ internal sealed class Sweep
     public int[]? Solve(int maxMoves)
     {
         var n = _order.Length;
-        if (_tried.Length != n) _tried = Enumerable.Range(0, n).Select(_ => new List<long>()).ToArray();
+        if (_tried.Length != n) _tried = Enumerable.Range(0, n).Select(_ => new List<int[]>()).ToArray();
         _key = new int[_p.Tables];
+        _values = new int[_p.Tables];
+        _base = new int[_p.Tables];
+        _next = new int[_p.Tables + 1];
         // Tables may be permuted only where that keeps every booking's domain, and, when moves are
         // counted, every booking's current tables. Nogoods hold for every pass with the same classes
         // (whether or not it looks ahead: they are facts about states).
         var counted = maxMoves != int.MaxValue;
         if (counted != _countedMoves || _classes.Length == 0)
         {
-            var preserved = counted ? _fixedMask.Concat(_current.Where(c => c >= 0).Select(c => _setMask[c])) : _fixedMask;
+            var preserved = (counted ? _fixedMask.Concat(_current.Where(c => c >= 0).Select(c => _setMask[c])) : _fixedMask).Distinct().ToArray();
             _classes = InterchangeableTables.Refine(_p.FloorClasses, preserved);
-            _byClass = Enumerable.Range(0, _classes.Length).OrderBy(t => _classes[t]).ThenBy(t => t).ToArray();
+            _canonical = new CanonicalState(_p.Groups, _classes, preserved);
             _failed = new FailedStates(n + 1);
             _countedMoves = counted;
         }
@@ -148,17 +155,20 @@ internal sealed class Sweep
         if (_failed.Dooms(depth, StateKey(depth), allowed)) return false;
         var tried = _tried[depth];
         tried.Clear();
+        var last = depth + 1 == _order.Length;
+        if (!last) BaseOfNext(depth);
         foreach (var s in _domain[v])
         {
             if ((_setMask[s] & _blocked[v]) != 0) continue;
             var cost = IsMove(v, s) ? 1 : 0;
             if (moves + cost > maxMoves) continue;
-            // A set of the same kinds of free tables as one that already failed here fails too.
-            var kinds = Kinds(v, s);
-            if (tried.Contains(kinds)) continue;
+            // A set that leads to the same state as one that already failed here, up to a symmetry, fails too.
+            int[]? next = null;
+            if (!last && Tried(tried, next = NextState(v, s, depth, maxMoves == int.MaxValue ? 0 : cost))) continue;
+            next = next?.ToArray(); // the deeper search reuses the buffer
             if (Place(v, s, depth, moves + cost, maxMoves)) return true;
             if (Stopped) return false;
-            tried.Add(kinds);
+            if (next is not null) tried.Add(next);
         }
         _failed.Add(depth, StateKey(depth), allowed);
         return false;
@@ -216,25 +226,39 @@ internal sealed class Sweep
     private bool IsForced(int v) => _current[v] >= 0 && (_setMask[_current[v]] & (_blocked[v] | _fixedMask[v])) != 0;
 
     /// <summary>
-    /// What the rest of the search can see of the placements so far, up to permuting tables within
-    /// a class: for each table (in class order), how many of the remaining bookings (in start order)
-    /// begin before it is free again; each class's values sorted.
+    /// What the rest of the search can see of the placements so far, up to the decision's symmetries:
+    /// for each table, how many of the remaining bookings (in start order) begin before it is free
+    /// again, in canonical order (<see cref="CanonicalState"/>).
     /// </summary>
     private ReadOnlySpan<int> StateKey(int depth)
     {
-        var groupStart = 0;
-        for (var i = 0; i < _byClass.Length; i++)
-        {
-            var t = _byClass[i];
-            if (i > 0 && _classes[t] != _classes[_byClass[i - 1]])
-            {
-                _key.AsSpan(groupStart, i - groupStart).Sort();
-                groupStart = i;
-            }
-            _key[i] = _busyUntil[t] <= _start[_order[depth]] ? 0 : BlockedUpTo(depth, _busyUntil[t]) - depth;
-        }
-        _key.AsSpan(groupStart, _byClass.Length - groupStart).Sort();
+        for (var t = 0; t < _values.Length; t++) _values[t] = Value(depth, _busyUntil[t]);
+        _canonical!.Write(_values, _key);
         return _key;
+    }
+
+    /// <summary>The state at the next depth before anything is placed here: the base every placement changes a few values of.</summary>
+    private void BaseOfNext(int depth)
+    {
+        for (var t = 0; t < _base.Length; t++) _base[t] = Value(depth + 1, _busyUntil[t]);
+    }
+
+    private int Value(int depth, long busyUntil) => busyUntil <= _start[_order[depth]] ? 0 : BlockedUpTo(depth, busyUntil) - depth;
+
+    /// <summary>The state after placing v on s (and the move it costs) in <see cref="_next"/>, from <see cref="BaseOfNext"/>.</summary>
+    private int[] NextState(int v, int s, int depth, int cost)
+    {
+        _base.CopyTo(_values, 0);
+        foreach (var t in _sets[s].Indexes) _values[t] = Value(depth + 1, Math.Max(_busyUntil[t], _end[v]));
+        _canonical!.Write(_values, _next);
+        _next[^1] = cost;
+        return _next;
+    }
+
+    private static bool Tried(List<int[]> tried, int[] state)
+    {
+        foreach (var t in tried) if (t.AsSpan().SequenceEqual(state)) return true;
+        return false;
     }
 
     /// <summary>The first position at or after <paramref name="depth"/> in start order whose booking starts at or after <paramref name="busyUntil"/>.</summary>
@@ -248,23 +272,6 @@ internal sealed class Sweep
             else hi = mid;
         }
         return lo;
-    }
-
-    /// <summary>
-    /// The sorted classes of a set's tables, packed: two sets of free tables with the same kinds lead
-    /// to the same state up to a permutation. A value unique to the set when that does not hold.
-    /// </summary>
-    private long Kinds(int v, int s)
-    {
-        var tables = _sets[s].Indexes;
-        if (tables.Length > 8 || _classes.Length > 255) return -1 - s;
-        foreach (var t in tables) if (_busyUntil[t] > _start[v]) return -1 - s;
-        Span<int> kinds = stackalloc int[tables.Length];
-        for (var i = 0; i < tables.Length; i++) kinds[i] = _classes[tables[i]];
-        kinds.Sort();
-        long packed = 0;
-        foreach (var k in kinds) packed = (packed << 8) | (long)(k + 1);
-        return packed;
     }
 
     /// <summary>Blocks the set for every unassigned neighbour (undoably); false when one of them has no set left.</summary>

@@ -46,21 +46,34 @@ public class ExactPlannerTests
     }
 
     [Fact]
-    public void AgreesWithTheOracleOnFloorsOfInterchangeableTables()
-    {
+    public void AgreesWithTheOracleOnFloorsOfInterchangeableTables() =>
         // The search treats interchangeable tables (and states equal up to swapping them) as one:
         // on floors built of repeated parts it must still agree with the brute force, moves included.
+        AgreesOnSymmetricFloors(RandomInstances.MakeSymmetric, checkMovesEvery: 3);
+
+    [Fact]
+    public void AgreesWithTheOracleOnFloorsOfRepeatedJoinableGroups() =>
+        // Copies of a joinable pair or row are one kind to the search (states equal up to swapping
+        // whole groups are one state), and answers for one instant are remembered across floors of
+        // the same shape: it must still agree with the brute force, and every plan must be valid.
+        AgreesOnSymmetricFloors(RandomInstances.MakeGroups, checkMovesEvery: 0);
+
+    private static void AgreesOnSymmetricFloors(Func<int, Instance> make, int checkMovesEvery)
+    {
         int feasible = 0, infeasible = 0;
         var disagreements = new List<string>();
         for (var seed = 0; seed < SymmetricInstances; seed++)
         {
-            var i = WithSomeWaiting(RandomInstances.MakeSymmetric(seed));
+            var i = WithSomeWaiting(make(seed));
             var oracle = ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request);
             var decision = Planner.Decide(i.Floor, i.Occupied, i.Request);
             if (decision is ArrangementDecision.BudgetExhausted) disagreements.Add($"seed {seed}: budget exhausted on a small instance");
             else if (oracle != decision is ArrangementDecision.Feasible) disagreements.Add($"seed {seed}: oracle {oracle}, planner {decision}");
             if (oracle) feasible++; else infeasible++;
-            if (decision is ArrangementDecision.Feasible { Plan: var plan } && seed % 3 == 0)
+            if (decision is not ArrangementDecision.Feasible { Plan: var plan }) continue;
+            var placed = ScheduleOracle.Apply(i.Occupied.Where(o => o.TableIds.Count > 0).ToList(), i.Request, plan, Guid.NewGuid());
+            if (ScheduleOracle.Violation(i.Floor, placed) is { } violation) disagreements.Add($"seed {seed}: {violation}");
+            if (checkMovesEvery > 0 && seed % checkMovesEvery == 0)
             {
                 var fewest = Enumerable.Range(0, plan.Moves.Count + 1).First(k => ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request, maxMoves: k));
                 if (plan.Moves.Count != fewest) disagreements.Add($"seed {seed}: {plan.Moves.Count} moves where {fewest} suffice");

@@ -60,6 +60,39 @@ internal static class RandomInstances
         return Book(rng, seed, new Floor(tables, joins, rng.Next(2, 4)), rng.Next(4, 10));
     }
 
+    /// <summary>
+    /// Floors of repeated joinable groups: two or three copies of a pair (or of a row of three), beside
+    /// a few lone tables, so that the search's symmetry over whole groups is exercised, with fixed
+    /// bookings breaking some copies apart.
+    /// </summary>
+    public static Instance MakeGroups(int seed)
+    {
+        var rng = new Random(seed);
+        var tables = new List<FloorTable>();
+        var joins = new List<(Guid, Guid)>();
+        FloorTable Add(int min, int max)
+        {
+            var t = new FloorTable(PlanningFixtures.TableId(tables.Count), $"T{tables.Count}", "main", min, max);
+            tables.Add(t);
+            return t;
+        }
+        var groupLength = rng.Next(2, 4);
+        var groupMax = rng.Next(2) == 0 ? 2 : 4;
+        for (var g = rng.Next(2, 4); g > 0; g--)
+        {
+            FloorTable? previous = null;
+            for (var i = 0; i < groupLength; i++)
+            {
+                var t = Add(1, groupMax);
+                if (previous is not null) joins.Add((previous.Id, t.Id));
+                previous = t;
+            }
+        }
+        for (var i = rng.Next(0, 3); i > 0; i--) Add(1, 2);
+        if (rng.Next(2) == 0) Add(3, 6);
+        return Book(rng, seed, new Floor(tables, joins, rng.Next(2, 4)), rng.Next(5, 11));
+    }
+
     private static Instance Book(Random rng, int seed, Floor floor, int bookings)
     {
         var occupied = new List<Occupancy>();
