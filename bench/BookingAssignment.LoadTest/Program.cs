@@ -153,9 +153,16 @@ static async Task<object> SellOutAsync(HttpClient http, HttpClient ops, NpgsqlDa
     var manualReview = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE restaurant_id = ANY($1) AND assignment_state = 'manual_review'", ids.ToArray());
     var summary = run.Summary();
     var refused = run.StatusCount(409);
+    var reviewReasons = new Dictionary<string, long>();
+    await using (var cmd = data.CreateCommand("SELECT coalesce(assignment_reason, '-'), count(*) FROM bookings WHERE restaurant_id = ANY($1) AND assignment_state = 'manual_review' GROUP BY 1"))
+    {
+        cmd.Parameters.AddWithValue(ids.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) reviewReasons[reader.GetString(0)] = reader.GetInt64(1);
+    }
     return new
     {
-        restaurants, requests = run.Requests, admitted = stored,
+        restaurants, requests = run.Requests, admitted = stored, manualReviewReasons = reviewReasons,
         confirmationRatePct = stored == 0 ? double.NaN : Math.Round(100.0 * confirmed / stored, 2),
         manualReviewSharePct = stored == 0 ? double.NaN : Math.Round(100.0 * manualReview / stored, 2),
         answered409Pct = Math.Round(100.0 * refused / Math.Max(1, run.Requests), 2),

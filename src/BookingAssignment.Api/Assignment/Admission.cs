@@ -65,8 +65,22 @@ internal sealed class Admission(
     public AdmissionResult Admit(BookingDb db, RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, DateTimeOffset now,
         bool admitOnly = false)
     {
+        if (Refusal(r, d, pipeline, schedule, admitOnly, out var decision) is { } refused) return refused;
+        var booking = Create(db, d, r, pipeline, now);
+        if (pipeline == PipelineSelector.V3)
+        {
+            transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
+            transitions.Apply(db, booking, m => m.Enqueue(), "inline");
+        }
+        return new AdmissionResult.Admitted(booking, decision);
+    }
+
+    /// <summary>The admission decision alone, nothing staged: the refusal, or null (admitted) with V3's exact decision when there is one.</summary>
+    public AdmissionResult.Rejected? Refusal(RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, bool admitOnly,
+        out ArrangementDecision? decision)
+    {
         var request = new PlanRequest(d.PartySize, r.Rules.HeldWindow(d.StartsAt, d.PartySize), d.ZonePreference);
-        ArrangementDecision? decision = null;
+        decision = null;
         if (pipeline == PipelineSelector.V3 && exact is IArrangementSolver)
         {
             try { decision = Decide(exact, r, schedule, request); }
@@ -83,13 +97,7 @@ internal sealed class Admission(
         // A live hold (its capacity was reserved when it was granted, and it is not in the schedule) is admitted as it stands.
         else if (d.HoldId is null && _capacity.Check(r.Floor, schedule, request) is { Ok: false } capacity)
             return new AdmissionResult.Rejected(capacity.Reason!, schedule);
-        var booking = Create(db, d, r, pipeline, now);
-        if (pipeline == PipelineSelector.V3)
-        {
-            transitions.Apply(db, booking, m => m.VerifyCapacity(), "inline");
-            transitions.Apply(db, booking, m => m.Enqueue(), "inline");
-        }
-        return new AdmissionResult.Admitted(booking, decision);
+        return null;
     }
 
     /// <summary>

@@ -61,6 +61,8 @@ internal sealed class AssignmentCoordinator(
     private async Task<SubmitOutcome?> SubmitV3Async(RestaurantModel restaurant, BookingDraft draft, CancellationToken ct)
     {
         if (breakers.IsOpen(Breakers.Coordinator)) return null;
+        // Another run already in flight here: a request the day cannot take is refused now, without the queue and the lock.
+        if (limiter.InFlight(restaurant.Id) > 0 && await run.RefuseUnlockedAsync(restaurant, draft, ct) is { } refused) return refused;
         using var slot = await AcquireInlineSlotAsync(restaurant.Id, ct);
         try
         {

@@ -47,7 +47,8 @@ internal sealed class AssignmentRun(
     {
         try
         {
-            return await breaker.ExecuteAsync(async token => await LockedAsync(Job.New(r, draft), token), ct);
+            var outcome = await breaker.ExecuteAsync(async token => await LockedAsync(Job.New(r, draft), token), ct);
+            return outcome is Refusal refusal ? await RejectAsync(r, refusal, ct) : outcome;
         }
         catch (Exception ex) when (ex is not OperationCanceledException && ex is not BrokenCircuitException && !DbErrors.IsUnavailable(ex)
                                    && !DbErrors.IsDuplicateIdempotencyKey(ex) && !DbErrors.IsHoldAlreadyUsed(ex))
@@ -60,6 +61,44 @@ internal sealed class AssignmentRun(
     /// <summary>Why and when an admitted-only booking goes to the worker: an event staged with it, and when it is due.</summary>
     public sealed record Deferral(AppEvent? Cause, TimeSpan? DueIn);
 
+    /// <summary>
+    /// Refused under the locks. The alternatives (a search of their own) and the rejection event come
+    /// after the locks are released, so a sold-out evening does not hold the next request up.
+    /// </summary>
+    private sealed record Refusal(BookingDraft Draft, AdmissionResult.Rejected Decision, DateTimeOffset Now) : SubmitOutcome;
+
+    private Task<SubmitOutcome.Rejected> RejectAsync(RestaurantModel r, Refusal refusal, CancellationToken ct) =>
+        admission.RejectAsync(r, refusal.Draft, Pipeline, refusal.Decision, refusal.Now, ct);
+
+    /// <summary>
+    /// The refusal path without the locks, for a restaurant where another run is already in flight
+    /// (a drop, a filling evening): the decision on the day as committed a moment ago. A refusal is
+    /// answered at once (409 with alternatives), instead of queueing for the lock only to hear the
+    /// same answer; it is as true as an availability answer of that moment. Null: it may fit, and the
+    /// locked run decides (a "yes" read without the lock proves nothing).
+    /// </summary>
+    public async Task<SubmitOutcome.Rejected?> RefuseUnlockedAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
+    {
+        if (draft.HoldId is not null) return null; // a live hold is never refused
+        // As many at once as there are cores: past that, the request simply takes the locked path.
+        if (!_unlocked.Wait(0, CancellationToken.None)) return null;
+        try { return await RefuseFromSnapshotAsync(r, draft, ct); }
+        finally { _unlocked.Release(); }
+    }
+
+    private readonly SemaphoreSlim _unlocked = new(Environment.ProcessorCount);
+
+    private async Task<SubmitOutcome.Rejected?> RefuseFromSnapshotAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        var now = time.GetUtcNow();
+        var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), admission.MovableFrom(Pipeline, now), excludeBookingId: null, ct);
+        if (admission.Refusal(r, draft, Pipeline, schedule, admitOnly: false, out _) is not { } refused) return null;
+        telemetry.UnlockedRefusals.Add(1);
+        return await admission.RejectAsync(r, draft, Pipeline, refused, now, ct);
+    }
+
     /// <summary>Admission only (→ assignment_pending), for the worker to assign.</summary>
     public async Task<SubmitOutcome> AdmitOnlyAsync(RestaurantModel r, BookingDraft draft, Deferral deferral, CancellationToken ct)
     {
@@ -67,7 +106,8 @@ internal sealed class AssignmentRun(
         {
             try
             {
-                return await CommitAsync(Job.New(r, draft), lockEvent: null, deferral, ct);
+                var outcome = await CommitAsync(Job.New(r, draft), lockEvent: null, deferral, ct);
+                return outcome is Refusal refusal ? await RejectAsync(r, refusal, ct) : outcome;
             }
             catch (Exception ex) when (DbErrors.IsConflict(ex) && attempt < 3)
             {
@@ -157,7 +197,7 @@ internal sealed class AssignmentRun(
             {
                 case AdmissionResult.Rejected rejected:
                     await tx.RollbackAsync(ct);
-                    return await admission.RejectAsync(r, draft, Pipeline, rejected, now, ct);
+                    return new Refusal(draft, rejected, now);
                 case AdmissionResult.Admitted admitted:
                     booking = admitted.Booking;
                     decision = admitted.Decision;

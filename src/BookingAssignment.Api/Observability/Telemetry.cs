@@ -20,6 +20,7 @@ internal sealed class Telemetry : IDisposable
         PlannerDuration = _meter.CreateHistogram<double>("booking.planner.duration", "ms", "Time spent in the planner");
         LockWait = _meter.CreateHistogram<double>("booking.lock.wait", "ms", "Time waiting for the restaurant/date lock");
         Rejections = _meter.CreateCounter<long>("booking.rejections", description: "409 no_availability by reason");
+        UnlockedRefusals = _meter.CreateCounter<long>("booking.rejections.unlocked", description: "409s decided without the lock, while another run was in flight");
     }
 
     public Counter<long> Assignments { get; }
@@ -27,6 +28,7 @@ internal sealed class Telemetry : IDisposable
     public Histogram<double> PlannerDuration { get; }
     public Histogram<double> LockWait { get; }
     public Counter<long> Rejections { get; }
+    public Counter<long> UnlockedRefusals { get; }
 
     /// <summary>One assignment outcome of a pipeline, with its end-to-end duration since <paramref name="startedTimestamp"/>.</summary>
     public void RecordOutcome(string pipeline, string outcome, long startedTimestamp)

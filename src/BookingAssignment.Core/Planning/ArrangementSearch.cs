@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BookingAssignment.Core.Floors;
 
 namespace BookingAssignment.Core.Planning;
@@ -32,11 +31,11 @@ internal sealed class ArrangementSearch
     private long[] _start = [];
     private long[] _end = [];
     private UInt128[] _fixedMask = [];
-    private readonly Stopwatch _clock;
+    private readonly DecisionClock _clock;
     private readonly TimeSpan _deadline;
 
     /// <param name="clock">Started when the decision started: the budget covers the whole decision, not only the search.</param>
-    public ArrangementSearch(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, ExactPlannerOptions options, Stopwatch clock)
+    public ArrangementSearch(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, ExactPlannerOptions options, DecisionClock clock)
     {
         _clock = clock;
         // Stop a little before the budget: building the answer and returning it must fit inside it too.

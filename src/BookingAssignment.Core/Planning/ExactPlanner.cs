@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BookingAssignment.Core.Floors;
 
 namespace BookingAssignment.Core.Planning;
@@ -23,7 +22,7 @@ namespace BookingAssignment.Core.Planning;
 public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolver, IAssignmentPlanner
 {
     private readonly CapacityCheck _capacity = new();
-    private readonly InstantAnswers _instants = new(options.InstantAnswers);
+    private readonly InstantAnswers _instants = InstantAnswers.Shared(options.InstantAnswers);
     // Tries a free set first and only then its bounded move search: one call covers both quick paths.
     private readonly TablePlanner _fewMoves = new(options.Scoring with { MaxMoves = 2 });
 
@@ -39,7 +38,7 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
         ArgumentNullException.ThrowIfNull(floor);
         ArgumentNullException.ThrowIfNull(occupied);
         ArgumentNullException.ThrowIfNull(request);
-        var clock = Stopwatch.StartNew();
+        var clock = DecisionClock.Start();
         var capacity = _capacity.Check(floor, occupied, request);
         if (!capacity.Ok) return new ArrangementDecision.Infeasible(capacity.Reason!);
 
@@ -61,7 +60,7 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
     /// such instant is a much smaller problem than the evening, and if one has no arrangement, the
     /// evening has none. Null: no instant proves it (or the budget ran out) — the full search decides.
     /// </summary>
-    private ArrangementDecision.Infeasible? InfeasibleAtSomeInstant(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, Stopwatch clock)
+    private ArrangementDecision.Infeasible? InfeasibleAtSomeInstant(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request, DecisionClock clock)
     {
         var overlapping = occupied.Where(o => o.During.Overlaps(request.During)).ToArray();
         // The busiest instants first: they are the likeliest to have no arrangement.

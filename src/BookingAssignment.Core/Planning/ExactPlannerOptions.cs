@@ -3,7 +3,10 @@ namespace BookingAssignment.Core.Planning;
 /// <summary>Bounds and scoring of <see cref="ExactPlanner"/>.</summary>
 public sealed record ExactPlannerOptions
 {
-    /// <summary>Wall-clock budget of one decision; past it the answer is <see cref="ArrangementDecision.BudgetExhausted"/>.</summary>
+    /// <summary>
+    /// Budget of one decision, in the time it spends working (<see cref="DecisionClock"/>: its thread's
+    /// CPU time on Linux); past it the answer is <see cref="ArrangementDecision.BudgetExhausted"/>.
+    /// </summary>
     public TimeSpan Budget { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>

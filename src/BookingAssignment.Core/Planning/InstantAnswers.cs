@@ -14,6 +14,11 @@ namespace BookingAssignment.Core.Planning;
 internal sealed class InstantAnswers(int capacity)
 {
     private static readonly ConditionalWeakTable<Floor, string> Shapes = new();
+    private static readonly ConcurrentDictionary<int, InstantAnswers> ByCapacity = new();
+
+    /// <summary>One store per capacity for the process: admission and availability (each its own planner) share what they proved.</summary>
+    public static InstantAnswers Shared(int capacity) => ByCapacity.GetOrAdd(capacity, c => new InstantAnswers(c));
+
     private readonly ConcurrentDictionary<string, bool> _answers = new();
 
     /// <summary>The floor in index terms: covers per table and every candidate set.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BookingAssignment.Core.Floors;
 
 namespace BookingAssignment.Core.Planning;
@@ -45,7 +44,7 @@ internal sealed class Sweep
     private readonly UInt128[] _usable;
     private readonly InstantMatching _matching;
     private readonly long _nodeBudget;
-    private readonly Stopwatch _clock;
+    private readonly DecisionClock _clock;
 
     private int[] _assigned = [];
     private UInt128[] _blocked = [];
@@ -63,7 +62,7 @@ internal sealed class Sweep
     private FailedStates _failed = new(0);
     private bool _countedMoves;
 
-    public Sweep(SweepProblem problem, long nodeBudget, Stopwatch clock, TimeSpan deadline)
+    public Sweep(SweepProblem problem, long nodeBudget, DecisionClock clock, TimeSpan deadline)
     {
         _p = problem;
         (_domain, _neighbours, _current, _setMask, _fixedMask, _sets) = (problem.Domain, problem.Neighbours, problem.Current, problem.SetMask, problem.FixedMask, problem.Sets);

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace BookingAssignment.Core.Planning;
+
+/// <summary>
+/// The time one decision has spent working: on Linux the CPU time of the thread it runs on (a
+/// decision is synchronous, so it stays on one thread), elsewhere a stopwatch. On a loaded machine
+/// a thread waits for a core between slices; counting that wait against the budget would turn a
+/// busy evening's proofs into "out of budget" (manual review) exactly when they matter most.
+/// The search's node budget stays as the deterministic bound beside it.
+/// </summary>
+internal sealed class DecisionClock
+{
+    private const int ThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID
+    private static readonly bool HasThreadCpuTime = OperatingSystem.IsLinux() && TryRead(out _);
+    private readonly long _startNs;
+    private readonly Stopwatch? _wall;
+
+    private DecisionClock()
+    {
+        if (HasThreadCpuTime && TryRead(out var ns)) _startNs = ns;
+        else _wall = Stopwatch.StartNew();
+    }
+
+    public static DecisionClock Start() => new();
+
+    public TimeSpan Elapsed => _wall is { } wall ? wall.Elapsed
+        : TryRead(out var ns) ? TimeSpan.FromTicks((ns - _startNs) / 100) : TimeSpan.Zero;
+
+    private static bool TryRead(out long nanoseconds)
+    {
+        nanoseconds = 0;
+        try
+        {
+            if (ClockGetTime(ThreadCpuTime, out var ts) != 0) return false;
+            nanoseconds = ts.Seconds * 1_000_000_000 + ts.Nanoseconds;
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clockId, out TimeSpec time);
+}
