@@ -21,6 +21,8 @@ dotnet run -c Release --no-build --project bench/BookingAssignment.Simulator -- 
 
 # Run from the repository root so BenchmarkDotNet finds the project; its artifacts go to a temp folder.
 dotnet run -c Release --no-build --project bench/BookingAssignment.PlannerBenchmarks -- --latency-only --rounds 10
+# The e2e sell-out's evening decided by the exact planner alone (printed; copied into docs/benchmarks.md by hand).
+dotnet run -c Release --no-build --project bench/BookingAssignment.PlannerBenchmarks -- --sell-out
 
 if [ "$status" -ne 0 ]; then
   echo "simulator reported invalid schedules (exit $status)" >&2

@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using BookingAssignment.Core.Floors;
+
 namespace BookingAssignment.Api.Assignment;
 
 /// <summary>
@@ -12,13 +16,50 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
     private readonly CapacityCheck _capacity = new();
     private readonly ExactPlanner _exact = new(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(options.Value.AvailabilityBudgetMs) });
 
+    // Answers per floor, by the schedule's content and the request: a sold-out evening asked again
+    // and again (a drop, every 409's alternatives) is decided once while nothing changes.
+    private readonly ConditionalWeakTable<Floor, ConcurrentDictionary<(UInt128 Schedule, int Party, long Start, long End, bool Exact), bool>> _answers = new();
+    private const int AnswersPerFloor = 20_000;
+
     public async Task<Func<PlanRequest, bool>> ForAsync(RestaurantModel r, IReadOnlyList<Occupancy> schedule)
     {
         // Exact only where admission is exact: otherwise the capacity check is what admits.
         var v3 = v3Planner is IArrangementSolver && (await selector.ChooseAsync(r.Id)).Live == PipelineSelector.V3;
-        return request => v3
+        var answers = _answers.GetValue(r.Floor, _ => new());
+        if (answers.Count > AnswersPerFloor) answers.Clear();
+        var content = Fingerprint(schedule);
+        return request => answers.GetOrAdd((content, request.PartySize, request.During.Start.UtcTicks, request.During.End.UtcTicks, v3), _ => v3
             ? _exact.Decide(r.Floor, schedule, request) is ArrangementDecision.Feasible
-            : _capacity.Check(r.Floor, schedule, request).Ok;
+            : _capacity.Check(r.Floor, schedule, request).Ok);
+    }
+
+    /// <summary>
+    /// The schedule's content, whatever its order: two 64-bit sums of per-booking hashes (bookings,
+    /// windows, parties, tables, movability). Zone preference is not part of it: it orders sets, never decides.
+    /// </summary>
+    private static UInt128 Fingerprint(IReadOnlyList<Occupancy> schedule)
+    {
+        ulong low = (ulong)schedule.Count, high = 0;
+        foreach (var o in schedule)
+        {
+            var item = ((ulong)Hash(o, salt: 1) << 32) | Hash(o, salt: 2);
+            low += item;
+            high += (item * 0x9E3779B97F4A7C15UL) ^ (item >> 29);
+        }
+        return new UInt128(high, low);
+    }
+
+    private static uint Hash(Occupancy o, int salt)
+    {
+        var hash = new HashCode();
+        hash.Add(salt);
+        hash.Add(o.BookingId);
+        hash.Add(o.During.Start.UtcTicks);
+        hash.Add(o.During.End.UtcTicks);
+        hash.Add(o.PartySize);
+        hash.Add(o.Movable);
+        foreach (var t in o.TableIds) hash.Add(t);
+        return (uint)hash.ToHashCode();
     }
 
     /// <summary>Nearest start times on the 15-minute grid of the same day that can be booked.</summary>
