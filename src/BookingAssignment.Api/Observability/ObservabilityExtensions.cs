@@ -20,13 +20,18 @@ internal static class ObservabilityExtensions
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .Enrich.With<EventSourceEnricher>()
-            .WriteTo.Console(new ExpressionTemplate(ConsoleTemplate)));
+            // Formatting and writing happen on the sink's own thread, not on the request's (a bounded
+            // buffer: under an overload that fills it, log lines are dropped rather than requests slowed).
+            .WriteTo.Async(sink => sink.Console(new ExpressionTemplate(ConsoleTemplate))));
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Telemetry>();
         builder.Services.AddSingleton<EventRecorder>();
 
-        var otel = builder.Services.AddOpenTelemetry()
+        // Traces and metrics are collected only when something receives them: without an exporter,
+        // an activity per request and per SQL command would be built and thrown away.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return builder;
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("booking-assignment"))
             .WithTracing(t => t
                 .AddSource(Telemetry.Name)
@@ -35,9 +40,8 @@ internal static class ObservabilityExtensions
             .WithMetrics(m => m
                 .AddMeter(Telemetry.Name)
                 .AddAspNetCoreInstrumentation()
-                .AddRuntimeInstrumentation());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
+                .AddRuntimeInstrumentation())
+            .UseOtlpExporter();
         return builder;
     }
 }
