@@ -33,16 +33,21 @@ ba_pg_ensure_database "$BA_PG_PORT" booking
 ba_redis_private "$BENCH_DIR" "${BENCH_REDIS_PORT:-56381}"
 
 PG="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=booking"
+# The API logs at the level operators run (appsettings: Information); LOG_LEVEL=Warning for a quieter run.
+LOG_LEVEL="${LOG_LEVEL:-Information}"
 ba_step "Building (Release)"
-dotnet build src/BookingAssignment.Api -c Release -v quiet -nologo 9>&- >/dev/null
+# API_DIR: another checkout whose API to build and measure (bench/run-ab-bench.sh); the load test is always this one.
+API_DIR="${API_DIR:-.}"
+API_DLL="$API_DIR/src/BookingAssignment.Api/bin/Release/net10.0/BookingAssignment.Api.dll"
+dotnet build "$API_DIR/src/BookingAssignment.Api" -c Release -v quiet -nologo 9>&- >/dev/null
 dotnet build bench/BookingAssignment.LoadTest -c Release -v quiet -nologo 9>&- >/dev/null
 
 ba_step "Starting the API (V3 on) on 127.0.0.1:5090"
 ConnectionStrings__Postgres="$PG;Maximum Pool Size=100" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
 Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key \
 FEATURE_ASSIGNMENT_PIPELINE_V3=true RateLimiting__TokenLimit=1000000 RateLimiting__TokensPerSecond=1000000 \
-Serilog__MinimumLevel__Default=Warning ASPNETCORE_URLS=http://127.0.0.1:5090 \
-  dotnet src/BookingAssignment.Api/bin/Release/net10.0/BookingAssignment.Api.dll >"$BENCH_DIR/api.log" 2>&1 9>&- &
+Serilog__MinimumLevel__Default="$LOG_LEVEL" ASPNETCORE_URLS=http://127.0.0.1:5090 \
+  dotnet "$API_DLL" >"$BENCH_DIR/api.log" 2>&1 9>&- &
 API_PID=$!
 for _ in $(seq 1 60); do [ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] && break; sleep 0.5; done
 [ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] || { tail -n 30 "$BENCH_DIR/api.log"; ba_die "API did not become ready"; }
@@ -58,6 +63,6 @@ ba_step "The seed's go/no-go metrics for this run (rollout-report over the last 
 ConnectionStrings__Postgres="$PG" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
 Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key Database__MigrateOnStartup=false \
 Serilog__MinimumLevel__Default=Warning FEATURE_ASSIGNMENT_PIPELINE_V3=true \
-  dotnet src/BookingAssignment.Api/bin/Release/net10.0/BookingAssignment.Api.dll rollout-report --window 1h --phase production-100 9>&- \
+  dotnet "$API_DLL" rollout-report --window 1h --phase production-100 9>&- \
   | tee bench/results/e2e-rollout-report.txt || true
 exit $LOAD_RC

@@ -40,8 +40,9 @@ await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum
 var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;
-var drop = await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
-var sellOut = await SellOutAsync(http, ops, data, zone, restaurants: 5, opts.Clients);
+// --steady-only (the A/B comparison): the ceiling and the steady load, no drop and no sell-out.
+var drop = opts.SteadyOnly ? null : await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
+var sellOut = opts.SteadyOnly ? null : await SellOutAsync(http, ops, data, zone, restaurants: 5, opts.Clients);
 
 // Let the worker finish any 202s, then check invariants.
 var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -56,7 +57,7 @@ var overlaps = await ScalarAsync(data, """
       ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
     WHERE a.released_at IS NULL AND b.released_at IS NULL
     """);
-var acknowledged = load.Acknowledged.Concat(drop.Acknowledged).ToArray();
+var acknowledged = load.Acknowledged.Concat(drop?.Acknowledged ?? []).ToArray();
 var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged);
 double? rss = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : null;
 
@@ -70,7 +71,7 @@ var report = new
     load = load.Summary(),
     loadShareOfCeiling = Math.Round(100 * load.PerSecond / ceiling, 1),
     apiCpuMsPerRequest,
-    drop = drop.Summary(),
+    drop = drop?.Summary(),
     sellOut,
     invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
     apiRssMb = rss,
@@ -78,7 +79,7 @@ var report = new
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
 Console.WriteLine(json);
 if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
-return overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0 && load.ServerErrors == 0 && drop.ServerErrors == 0 ? 0 : 1;
+return overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0 && load.ServerErrors == 0 && (drop?.ServerErrors ?? 0) == 0 ? 0 : 1;
 
 // --redis-pids p1,p2,p3: the same steady load with lock servers hung (SIGSTOP) or killed, beside
 // no-fault runs before and between them (the machine is noisy: compare within one run).
@@ -361,7 +362,7 @@ internal sealed class Run
 }
 
 internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,
-    int[] RedisPids)
+    int[] RedisPids, bool SteadyOnly)
 {
     public static Args Parse(string[] a)
     {
@@ -371,6 +372,7 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             int.Parse(Get("--clients", "200"), CultureInfo.InvariantCulture), int.Parse(Get("--seconds", "20"), CultureInfo.InvariantCulture),
             int.Parse(Get("--restaurants", "20"), CultureInfo.InvariantCulture), int.Parse(Get("--drop", "2000"), CultureInfo.InvariantCulture),
             int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture), a.Contains("--out") ? Get("--out", "") : null,
-            Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray());
+            Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
+            a.Contains("--steady-only"));
     }
 }
