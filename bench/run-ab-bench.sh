@@ -4,7 +4,7 @@
 #
 #   bench/run-ab-bench.sh <base-commit> [--rounds 2] [e2e options, e.g. --seconds 15 --clients 200]
 #
-# Checks <base-commit> out into .data/bench/ab/<sha> (a git worktree) and runs bench/run-e2e-bench.sh
+# Checks <base-commit> out into .data/ab/<sha> (a git worktree) and runs bench/run-e2e-bench.sh
 # --steady-only against the base API and the current one in turn (base, current, base, current, …),
 # each with its own fresh PostgreSQL and Redis. Every run's JSON goes to bench/results/ab/; the table
 # at the end (also bench/results/ab/summary.md) gives each run and the mean ratio current / base.
@@ -15,9 +15,9 @@ ROUNDS=2
 if [ "${1:-}" = "--rounds" ]; then ROUNDS="$2"; shift 2; fi
 SHA="$(git rev-parse --short "$BASE")"
 HEAD_SHA="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes')"
-WT=".data/bench/ab/$SHA"
+WT=".data/ab/$SHA" # not under .data/bench: the e2e benchmark wipes that every run
 if [ ! -d "$WT" ]; then
-  mkdir -p .data/bench/ab
+  mkdir -p .data/ab
   git worktree add --detach "$WT" "$SHA" >/dev/null
 fi
 OUT=bench/results/ab

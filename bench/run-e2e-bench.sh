@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run-e2e-bench.sh — end-to-end benchmark of POST /bookings on V3 (SPEC §7).
 #
-#   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000]
+#   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only]
+#   bench/run-e2e-bench.sh --wrk      # the same API under Debian's wrk (bench/wrk/bookings.lua) instead
 #
 # Starts private PostgreSQL (55435) and Redis (56381) under .data/bench (wiped each run), builds
 # Release, starts the API with FEATURE_ASSIGNMENT_PIPELINE_V3=true on 127.0.0.1:5090, then runs
@@ -51,6 +52,31 @@ Serilog__MinimumLevel__Default="$LOG_LEVEL" ASPNETCORE_URLS=http://127.0.0.1:509
 API_PID=$!
 for _ in $(seq 1 60); do [ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] && break; sleep 0.5; done
 [ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] || { tail -n 30 "$BENCH_DIR/api.log"; ba_die "API did not become ready"; }
+
+if [ "${1:-}" = "--wrk" ]; then
+  # The outside cross-check (issue 13): Debian's wrk with bench/wrk/bookings.lua against the same API.
+  shift
+  command -v wrk >/dev/null || { ba_step "Installing wrk"; apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
+  mkdir -p bench/results
+  dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll \
+    --url http://127.0.0.1:5090 --postgres "$PG" --restaurants 20 --ids-out bench/results/wrk-restaurants.txt 9>&- >/dev/null
+  : >bench/results/wrk-latest.txt
+  api_cpu() { awk '{print $14 + $15}' "/proc/$API_PID/stat"; }
+  # Warm-up (JIT, pools), not reported.
+  WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c10 -d3s -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&- >/dev/null
+  for spec in "10 connections|-t2 -c10|0" "200 connections|-t2 -c200|0" "paced: 20 connections, 200 ms pause each|-t2 -c20|200"; do
+    IFS='|' read -r label opts pause <<<"$spec"
+    before=$(api_cpu)
+    out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants.txt WRK_DELAY_MS=$pause wrk $opts -d"${WRK_SECONDS:-15}"s --timeout 30s \
+      -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&-)
+    after=$(api_cpu)
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    { echo "## $label (wrk $opts -d${WRK_SECONDS:-15}s, WRK_DELAY_MS=$pause)"; echo "$out";
+      awk -v t="$((after - before))" -v n="$requests" 'BEGIN { printf "API CPU per request: %.2f ms\n\n", n > 0 ? 10 * t / n : 0 }'; } \
+      | tee -a bench/results/wrk-latest.txt
+  done
+  exit 0
+fi
 
 ba_step "Load"
 mkdir -p bench/results

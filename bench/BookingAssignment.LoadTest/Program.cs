@@ -23,6 +23,12 @@ for (var i = 0; i < opts.Restaurants + 1; i++) restaurants.Add(await CreateResta
 var dropRestaurant = restaurants[^1];
 restaurants.RemoveAt(restaurants.Count - 1);
 var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+if (opts.IdsOut is not null)
+{
+    // --ids-out FILE: only create the restaurants, one id per line, for an outside load tool (bench/wrk).
+    await File.WriteAllLinesAsync(opts.IdsOut, restaurants.Select(r => r.ToString()));
+    return 0;
+}
 
 // Warm-up (JIT, pools) — not measured.
 await RunLoadAsync(http, restaurants, zone, Math.Min(20, opts.Clients), TimeSpan.FromSeconds(3), dayOffset: 300);
@@ -362,7 +368,7 @@ internal sealed class Run
 }
 
 internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,
-    int[] RedisPids, bool SteadyOnly)
+    int[] RedisPids, bool SteadyOnly, string? IdsOut)
 {
     public static Args Parse(string[] a)
     {
@@ -373,6 +379,6 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             int.Parse(Get("--restaurants", "20"), CultureInfo.InvariantCulture), int.Parse(Get("--drop", "2000"), CultureInfo.InvariantCulture),
             int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture), a.Contains("--out") ? Get("--out", "") : null,
             Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
-            a.Contains("--steady-only"));
+            a.Contains("--steady-only"), a.Contains("--ids-out") ? Get("--ids-out", "") : null);
     }
 }
