@@ -72,7 +72,7 @@ if [ "${1:-}" = "--wrk" ]; then
     after=$(api_cpu)
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
     { echo "## $label (wrk $opts -d${WRK_SECONDS:-15}s, WRK_DELAY_MS=$pause)"; echo "$out";
-      awk -v t="$((after - before))" -v n="$requests" 'BEGIN { printf "API CPU per request: %.2f ms\n\n", n > 0 ? 10 * t / n : 0 }'; } \
+      awk -v t="$((after - before))" -v n="$requests" 'BEGIN { printf "API CPU per request: %.2f ms\n\n", (n > 0 ? 10 * t / n : 0) }'; } \
       | tee -a bench/results/wrk-latest.txt
   done
   exit 0
