@@ -63,6 +63,46 @@ public sealed class SoldOutTests
         if (v3) Assert.Equal(admitted, await api.Db.CountAsync("SELECT count(*) FROM bookings WHERE assignment_reason = 'planner_budget_exhausted'"));
     }
 
+    /// <summary>
+    /// While another run is in flight for the restaurant (held here: a coordinator slot), a request
+    /// the evening cannot take is refused from the committed day without the queue and the lock —
+    /// counted on <c>booking.rejections.unlocked</c> — and saves nothing; a request that fits still
+    /// goes through the locked run and is seated.
+    /// </summary>
+    [Fact]
+    public async Task WhileAnotherRunIsInFlightASoldOutSlotIsRefusedWithoutTheLock()
+    {
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
+        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Refused Unlocked")); // 5 tables
+        var evening = r.At(new TimeOnly(19, 0));
+        for (var i = 0; i < 12 && (await api.Bookings.BookAsync(r, 2, evening)).Code != 409; i++) { }
+        await V3Setup.WaitAllV3TerminalAsync(api.Db);
+        var stored = await api.Db.CountAsync("SELECT count(*) FROM bookings");
+
+        var factory = api.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        long unlocked = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "booking.rejections.unlocked" && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref unlocked, value));
+        listener.Start();
+
+        using (await api.Services.GetRequiredService<CoordinatorLimiter>().AcquireAsync(r.Id, CancellationToken.None))
+        {
+            var refused = await api.Bookings.BookAsync(r, 2, evening);
+            Assert.Equal(409, refused.Code);
+            Assert.Equal("no_availability", refused.Str("code"));
+            Assert.Equal(1, Interlocked.Read(ref unlocked));
+            Assert.Equal(stored, await api.Db.CountAsync("SELECT count(*) FROM bookings"));
+
+            var lunch = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(12, 0)));
+            Assert.Equal(201, lunch.Code);
+            Assert.Equal(1, Interlocked.Read(ref unlocked));
+        }
+    }
+
     private sealed class AlwaysOutOfBudget : IAssignmentPlanner, IArrangementSolver
     {
         public TablePlan? Plan(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request) => null;
