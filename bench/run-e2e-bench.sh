@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run-e2e-bench.sh — end-to-end benchmark of POST /bookings on V3 (SPEC §7).
 #
-#   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only]
+#   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only] [--open-loop-share 25]
 #   bench/run-e2e-bench.sh --wrk      # the same API under Debian's wrk (bench/wrk/bookings.lua) instead
 #
 # Starts private PostgreSQL (55435) and Redis (56381) under .data/bench (wiped each run), builds

@@ -46,6 +46,15 @@ await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum
 var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;
+// --open-loop-share P: requests at P % of the ceiling's rate, sent on schedule whatever the answers do.
+object? openLoop = null;
+Run? open = null;
+if (opts.OpenLoopShare > 0)
+{
+    var rate = ceiling * opts.OpenLoopShare / 100;
+    open = await OpenLoopAsync(http, restaurants, zone, rate, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 120);
+    openLoop = new { sharePct = opts.OpenLoopShare, offeredPerSecond = Math.Round(rate, 1), run = open.Summary() };
+}
 // --steady-only (the A/B comparison): the ceiling and the steady load, no drop and no sell-out.
 var drop = opts.SteadyOnly ? null : await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
 var sellOut = opts.SteadyOnly ? null : await SellOutAsync(http, ops, data, zone, restaurants: 5, opts.Clients);
@@ -63,7 +72,7 @@ var overlaps = await ScalarAsync(data, """
       ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
     WHERE a.released_at IS NULL AND b.released_at IS NULL
     """);
-var acknowledged = load.Acknowledged.Concat(drop?.Acknowledged ?? []).ToArray();
+var acknowledged = load.Acknowledged.Concat(drop?.Acknowledged ?? []).Concat(open?.Acknowledged ?? []).ToArray();
 var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged);
 double? rss = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : null;
 
@@ -77,6 +86,7 @@ var report = new
     load = load.Summary(),
     loadShareOfCeiling = Math.Round(100 * load.PerSecond / ceiling, 1),
     apiCpuMsPerRequest,
+    openLoop,
     drop = drop?.Summary(),
     sellOut,
     invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
@@ -85,7 +95,7 @@ var report = new
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
 Console.WriteLine(json);
 if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
-return overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0 && load.ServerErrors == 0 && (drop?.ServerErrors ?? 0) == 0 ? 0 : 1;
+return overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0 && load.ServerErrors == 0 && (drop?.ServerErrors ?? 0) == 0 && (open?.ServerErrors ?? 0) == 0 ? 0 : 1;
 
 // --redis-pids p1,p2,p3: the same steady load with lock servers hung (SIGSTOP) or killed, beside
 // no-fault runs before and between them (the machine is noisy: compare within one run).
@@ -230,6 +240,28 @@ static async Task<Run> RunLoadAsync(HttpClient http, List<Guid> restaurants, Tim
     return run;
 }
 
+// Open loop (issue 13, target 2): requests at a fixed rate whatever the answers do, each one's latency
+// counted from its intended send time, so queueing (in this client or in the API) is not hidden.
+static async Task<Run> OpenLoopAsync(HttpClient http, List<Guid> restaurants, TimeZoneInfo zone, double rate, TimeSpan duration, int dayOffset)
+{
+    var run = new Run();
+    var random = new Random(4242 + dayOffset);
+    var sent = new List<Task>();
+    var start = Stopwatch.GetTimestamp();
+    var total = (int)(rate * duration.TotalSeconds);
+    for (var i = 0; i < total; i++)
+    {
+        var intended = start + (long)(i / rate * Stopwatch.Frequency);
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), intended);
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        var day = Local(zone, dayOffset + random.Next(60), new TimeOnly(11, 0).AddMinutes(15 * random.Next(45)));
+        sent.Add(run.SendAsync(http, Booking(restaurants[random.Next(restaurants.Count)], random.Next(1, 7), day), intended));
+    }
+    await Task.WhenAll(sent);
+    run.Elapsed = Stopwatch.GetElapsedTime(start);
+    return run;
+}
+
 static async Task<Run> DropAsync(HttpClient http, Guid restaurant, TimeZoneInfo zone, int requests, int clients)
 {
     // Everyone wants the same evening (19:00–21:00) the moment bookings open.
@@ -328,9 +360,10 @@ internal sealed class Run
     public int ServerErrors => _status.Where(kv => kv.Key >= 500 || kv.Key == 0).Sum(kv => kv.Value);
     public double PerSecond => Requests / Elapsed.TotalSeconds;
 
-    public async Task SendAsync(HttpClient http, object body)
+    /// <param name="intended">Open loop: the timestamp the request was due; latency counts from it, not from the send.</param>
+    public async Task SendAsync(HttpClient http, object body, long? intended = null)
     {
-        var sw = Stopwatch.StartNew();
+        var from = intended ?? Stopwatch.GetTimestamp();
         int code;
         try
         {
@@ -341,7 +374,7 @@ internal sealed class Run
         }
         catch (HttpRequestException) { code = 0; }
         catch (TaskCanceledException) { code = 0; }
-        _latencies.Add(sw.Elapsed.TotalMilliseconds);
+        _latencies.Add(Stopwatch.GetElapsedTime(from).TotalMilliseconds);
         _status.AddOrUpdate(code, 1, (_, n) => n + 1);
     }
 
@@ -368,7 +401,7 @@ internal sealed class Run
 }
 
 internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,
-    int[] RedisPids, bool SteadyOnly, string? IdsOut)
+    int[] RedisPids, bool SteadyOnly, string? IdsOut, double OpenLoopShare)
 {
     public static Args Parse(string[] a)
     {
@@ -379,6 +412,7 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             int.Parse(Get("--restaurants", "20"), CultureInfo.InvariantCulture), int.Parse(Get("--drop", "2000"), CultureInfo.InvariantCulture),
             int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture), a.Contains("--out") ? Get("--out", "") : null,
             Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
-            a.Contains("--steady-only"), a.Contains("--ids-out") ? Get("--ids-out", "") : null);
+            a.Contains("--steady-only"), a.Contains("--ids-out") ? Get("--ids-out", "") : null,
+            double.Parse(Get("--open-loop-share", "0"), CultureInfo.InvariantCulture));
     }
 }
