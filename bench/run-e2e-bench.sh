@@ -64,11 +64,12 @@ if [ "${1:-}" = "--wrk" ]; then
   api_cpu() { awk '{print $14 + $15}' "/proc/$API_PID/stat"; }
   # Warm-up (JIT, pools), not reported.
   WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c10 -d3s -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&- >/dev/null
-  for spec in "10 connections|-t2 -c10|0" "200 connections|-t2 -c200|0" "paced: 20 connections, 200 ms pause each|-t2 -c20|200"; do
-    IFS='|' read -r label opts pause <<<"$spec"
+  for spec in "10 connections|-t2 -c10|0|bookings" "200 connections|-t2 -c200|0|bookings" "paced: 20 connections, 200 ms pause each|-t2 -c20|200|bookings" \
+              "availability, 200 connections|-t2 -c200|0|availability"; do
+    IFS='|' read -r label opts pause script <<<"$spec"
     before=$(api_cpu)
     out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants.txt WRK_DELAY_MS=$pause wrk $opts -d"${WRK_SECONDS:-15}"s --timeout 30s \
-      -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&-)
+      -s "bench/wrk/$script.lua" http://127.0.0.1:5090 9>&-)
     after=$(api_cpu)
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
     { echo "## $label (wrk $opts -d${WRK_SECONDS:-15}s, WRK_DELAY_MS=$pause)"; echo "$out";
