@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench/run-restart-bench.sh — restart to ready (issue 13, target 5: ≤ 1.5 s), the rollback path.
+#
+#   bench/run-restart-bench.sh [--restarts 5]
+#
+# Starts private PostgreSQL and Redis under .data/restart, starts the Release API once (migrations
+# applied, a booking made), then restarts it N times: SIGTERM, wait until the process is gone, start
+# it again with FEATURE_ASSIGNMENT_PIPELINE_V3=false (the instant rollback), and poll /health/ready
+# every 10 ms. Prints the machine, the commit and each restart's stop and start-to-ready times.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$BA_ROOT"
+RESTARTS=5
+if [ "${1:-}" = "--restarts" ]; then RESTARTS="$2"; fi
+
+DIR="$BA_ROOT/.data/restart"
+API_PID=""
+cleanup() {
+  trap - EXIT INT TERM
+  [ -z "$API_PID" ] || { kill -TERM "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+  ba_stop_started
+}
+trap cleanup EXIT INT TERM
+mkdir -p "$BA_ROOT/.data"
+ba_lock "$BA_ROOT/.data/restart.lock" "bench/run-restart-bench.sh"
+ba_ensure_pg_binaries
+ba_ensure_redis_binaries
+rm -rf "$DIR"; mkdir -p "$DIR"; chmod 0755 "$BA_ROOT/.data" "$DIR"
+ba_pg_private "$DIR" "${RESTART_PG_PORT:-55437}" test
+ba_pg_ensure_database "$BA_PG_PORT" booking
+ba_redis_private "$DIR" "${RESTART_REDIS_PORT:-56383}"
+ba_step "Building (Release)"
+dotnet build src/BookingAssignment.Api -c Release -v quiet -nologo 9>&- >/dev/null
+DLL=src/BookingAssignment.Api/bin/Release/net10.0/BookingAssignment.Api.dll
+URL=http://127.0.0.1:5092
+
+start_api() { # $1: V3 flag
+  ConnectionStrings__Postgres="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=booking" \
+  ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key \
+  FEATURE_ASSIGNMENT_PIPELINE_V3="$1" ASPNETCORE_URLS="$URL" dotnet "$DLL" >>"$DIR/api.log" 2>&1 9>&- &
+  API_PID=$!
+}
+wait_ready() { until [ "$(ba_http_status "$URL/health/ready")" = 200 ]; do sleep 0.01; done; }
+now() { date +%s.%N; }
+
+ba_step "First start (migrations), one booking on V3"
+start_api true; wait_ready
+dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll --url "$URL" \
+  --postgres "Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=booking" --restaurants 1 --ids-out "$DIR/ids.txt" 9>&- >/dev/null
+echo "machine: $(nproc) cores, $(uname -sr); commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes')"
+echo "| restart | stop (SIGTERM → gone) | start with V3=false → ready | total |"
+echo "|---|---|---|---|"
+for i in $(seq 1 "$RESTARTS"); do
+  t_stop=$(now); kill -TERM "$API_PID"; wait "$API_PID" 2>/dev/null || true
+  t_start=$(now); start_api false; wait_ready; t_ready=$(now)
+  awk -v a="$t_stop" -v b="$t_start" -v c="$t_ready" -v i="$i" 'BEGIN { printf "| %d | %.2f s | %.2f s | %.2f s |\n", i, b - a, c - b, c - a }'
+done
