@@ -17,20 +17,14 @@ BENCH_DIR="$BA_ROOT/.data/bench"
 API_PID=""
 cleanup() {
   trap - EXIT INT TERM
-  [ -z "$API_PID" ] || { kill -TERM "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+  ba_bench_stop_api
   ba_stop_started
 }
 trap cleanup EXIT INT TERM
 
-mkdir -p "$BA_ROOT/.data"
-ba_lock "$BA_ROOT/.data/bench.lock" "bench/run-e2e-bench.sh"
-ba_ensure_pg_binaries
-ba_ensure_redis_binaries
-rm -rf "$BENCH_DIR"; mkdir -p "$BENCH_DIR"; chmod 0755 "$BA_ROOT/.data" "$BENCH_DIR"
-ba_pg_private "$BENCH_DIR" "${BENCH_PG_PORT:-55435}" test
+ba_bench_postgres "$BENCH_DIR" "${BENCH_PG_PORT:-55435}" "bench/run-e2e-bench.sh"
 # Room for the bare-insert client (one connection per simulated client) next to the API pool.
 ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET max_connections = 400" >/dev/null && ba_pg_stop_datadir "$(ba_pg_home "$BENCH_DIR")/data" fast && BA_STARTED_PG=() && ba_pg_private "$BENCH_DIR" "$BA_PG_PORT" test
-ba_pg_ensure_database "$BA_PG_PORT" booking
 ba_redis_private "$BENCH_DIR" "${BENCH_REDIS_PORT:-56381}"
 
 PG="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=booking"

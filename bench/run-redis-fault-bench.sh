@@ -17,19 +17,13 @@ BENCH_DIR="$BA_ROOT/.data/bench-redis"
 API_PID=""
 cleanup() {
   trap - EXIT INT TERM
-  [ -z "$API_PID" ] || { kill -TERM "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+  ba_bench_stop_api
   for f in "$BENCH_DIR"/redis-q*/redis.pid; do [ -f "$f" ] && kill -CONT "$(cat "$f")" 2>/dev/null || true; done
   ba_stop_started
 }
 trap cleanup EXIT INT TERM
 
-mkdir -p "$BA_ROOT/.data"
-ba_lock "$BA_ROOT/.data/bench.lock" "bench/run-redis-fault-bench.sh"
-ba_ensure_pg_binaries
-ba_ensure_redis_binaries
-rm -rf "$BENCH_DIR"; mkdir -p "$BENCH_DIR"; chmod 0755 "$BA_ROOT/.data" "$BENCH_DIR"
-ba_pg_private "$BENCH_DIR" "${BENCH_PG_PORT:-55437}" test
-ba_pg_ensure_database "$BA_PG_PORT" booking
+ba_bench_postgres "$BENCH_DIR" "${BENCH_PG_PORT:-55437}" "bench/run-redis-fault-bench.sh"
 PIDS=() ENDPOINTS=()
 for i in 1 2 3; do
   ba_redis_private "$BENCH_DIR" "$(( ${BENCH_REDIS_PORT:-56395} + i ))" "redis-q$i"

@@ -17,19 +17,8 @@ if [ "${1:-}" = "--restarts" ]; then RESTARTS="$2"; fi
 
 DIR="$BA_ROOT/.data/restart"
 API_PID=""
-cleanup() {
-  trap - EXIT INT TERM
-  [ -z "$API_PID" ] || { kill -TERM "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
-  ba_stop_started
-}
-trap cleanup EXIT INT TERM
-mkdir -p "$BA_ROOT/.data"
-ba_lock "$BA_ROOT/.data/restart.lock" "bench/run-restart-bench.sh"
-ba_ensure_pg_binaries
-ba_ensure_redis_binaries
-rm -rf "$DIR"; mkdir -p "$DIR"; chmod 0755 "$BA_ROOT/.data" "$DIR"
-ba_pg_private "$DIR" "${RESTART_PG_PORT:-55437}" test
-ba_pg_ensure_database "$BA_PG_PORT" booking
+trap 'trap - EXIT INT TERM; ba_bench_stop_api; ba_stop_started' EXIT INT TERM
+ba_bench_postgres "$DIR" "${RESTART_PG_PORT:-55438}" "bench/run-restart-bench.sh"
 ba_redis_private "$DIR" "${RESTART_REDIS_PORT:-56383}"
 ba_step "Building (Release)"
 dotnet build src/BookingAssignment.Api -c Release -v quiet -nologo 9>&- >/dev/null

@@ -488,6 +488,23 @@ ba_compose() {
 # ---------------------------------------------------------------------------------------------
 # Stop everything this shell started (idempotent)
 # ---------------------------------------------------------------------------------------------
+# Benchmarks: one at a time (.data/bench.lock), a fresh private PostgreSQL with database "booking"
+# under <dir> (wiped first); BA_PG_PORT names its port. The caller starts its Redis servers.
+ba_bench_postgres() { # dir port description
+  mkdir -p "$BA_ROOT/.data"
+  ba_lock "$BA_ROOT/.data/bench.lock" "$3"
+  ba_ensure_pg_binaries
+  ba_ensure_redis_binaries
+  rm -rf "$1"; mkdir -p "$1"; chmod 0755 "$BA_ROOT/.data" "$1"
+  ba_pg_private "$1" "$2" test
+  ba_pg_ensure_database "$BA_PG_PORT" booking
+}
+
+# Stops a benchmark's API (its pid in API_PID, if any) and waits for it to exit.
+ba_bench_stop_api() {
+  [ -z "${API_PID:-}" ] || { kill -TERM "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+}
+
 ba_stop_started() {
   local x
   for x in ${BA_STARTED_REDIS[@]+"${BA_STARTED_REDIS[@]}"}; do

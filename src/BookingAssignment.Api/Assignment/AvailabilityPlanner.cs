@@ -16,21 +16,27 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
     private readonly CapacityCheck _capacity = new();
     private readonly ExactPlanner _exact = new(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(options.Value.AvailabilityBudgetMs) });
 
-    // Answers per floor, by the schedule's content and the request: a sold-out evening asked again
-    // and again (a drop, every 409's alternatives) is decided once while nothing changes.
-    private readonly ConditionalWeakTable<Floor, ConcurrentDictionary<(UInt128 Schedule, int Party, long Start, long End, bool Exact), bool>> _answers = new();
+    // Exact answers per floor, by the schedule's content and the request: a sold-out evening asked
+    // again and again (a drop, every 409's alternatives) is searched once while nothing changes.
+    // The capacity check is cheaper than the fingerprint, so it is never cached.
+    private readonly ConditionalWeakTable<Floor, ConcurrentDictionary<(UInt128 Schedule, int Party, long Start, long End), bool>> _answers = new();
     private const int AnswersPerFloor = 20_000;
 
     public async Task<Func<PlanRequest, bool>> ForAsync(RestaurantModel r, IReadOnlyList<Occupancy> schedule)
     {
         // Exact only where admission is exact: otherwise the capacity check is what admits.
         var v3 = v3Planner is IArrangementSolver && (await selector.ChooseAsync(r.Id)).Live == PipelineSelector.V3;
+        if (!v3) return request => _capacity.Check(r.Floor, schedule, request).Ok;
         var answers = _answers.GetValue(r.Floor, _ => new());
-        if (answers.Count > AnswersPerFloor) answers.Clear();
         var content = Fingerprint(schedule);
-        return request => answers.GetOrAdd((content, request.PartySize, request.During.Start.UtcTicks, request.During.End.UtcTicks, v3), _ => v3
-            ? _exact.Decide(r.Floor, schedule, request) is ArrangementDecision.Feasible
-            : _capacity.Check(r.Floor, schedule, request).Ok);
+        return request =>
+        {
+            var key = (content, request.PartySize, request.During.Start.UtcTicks, request.During.End.UtcTicks);
+            if (answers.TryGetValue(key, out var bookable)) return bookable;
+            bookable = _exact.Decide(r.Floor, schedule, request) is ArrangementDecision.Feasible;
+            if (answers.Count >= AnswersPerFloor) answers.Clear(); // Count takes every lock: only on a miss
+            return answers[key] = bookable;
+        };
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ namespace BookingAssignment.Core.Planning;
 public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolver, IAssignmentPlanner
 {
     private readonly CapacityCheck _capacity = new();
-    private readonly InstantAnswers _instants = InstantAnswers.Shared(options.InstantAnswers);
+    private readonly InstantAnswers _instants = InstantAnswers.Shared;
     // Tries a free set first and only then its bounded move search: one call covers both quick paths.
     private readonly TablePlanner _fewMoves = new(options.Scoring with { MaxMoves = 2 });
 

@@ -19,9 +19,6 @@ public sealed record ExactPlannerOptions
     /// <summary>Search nodes of one decision (a deterministic bound beside the clock).</summary>
     public long NodeBudget { get; init; } = 2_000_000;
 
-    /// <summary>Instant problems whose answers are remembered (<see cref="InstantAnswers"/>); 0 remembers none.</summary>
-    public int InstantAnswers { get; init; } = 20_000;
-
     /// <summary>How the new party's tables are scored (the planner's weights); moves are minimised before the score.</summary>
     public TablePlannerOptions Scoring { get; init; } = new() { MaxMoves = 0 };
 }

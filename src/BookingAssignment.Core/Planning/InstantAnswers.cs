@@ -14,10 +14,9 @@ namespace BookingAssignment.Core.Planning;
 internal sealed class InstantAnswers(int capacity)
 {
     private static readonly ConditionalWeakTable<Floor, string> Shapes = new();
-    private static readonly ConcurrentDictionary<int, InstantAnswers> ByCapacity = new();
 
-    /// <summary>One store per capacity for the process: admission and availability (each its own planner) share what they proved.</summary>
-    public static InstantAnswers Shared(int capacity) => ByCapacity.GetOrAdd(capacity, c => new InstantAnswers(c));
+    /// <summary>The process's store: admission and availability (each its own planner) share what they proved.</summary>
+    public static InstantAnswers Shared { get; } = new(20_000);
 
     private readonly ConcurrentDictionary<string, bool> _answers = new();
 
@@ -30,7 +29,6 @@ internal sealed class InstantAnswers(int capacity)
 
     public void Add(string key, bool seatable)
     {
-        if (capacity <= 0) return;
         if (_answers.Count >= capacity) _answers.Clear();
         _answers[key] = seatable;
     }
