@@ -43,6 +43,7 @@ if (opts.RedisPids.Length > 0)
 double ceiling;
 await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + opts.Clients))
     ceiling = await CeilingAsync(ceilingData, opts.Clients, TimeSpan.FromSeconds(opts.Seconds)); // disposed: its connections close before the API is measured
+if (opts.SoakMinutes > 0) return await SoakAsync(http, restaurants, zone, opts, data, ceiling);
 var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;
@@ -67,11 +68,7 @@ do
     await Task.Delay(500);
     nonTerminal = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE assignment_state IN ('created','capacity_verified','assignment_pending','assignment_in_progress','assigned')");
 } while (nonTerminal > 0 && DateTime.UtcNow < deadline);
-var overlaps = await ScalarAsync(data, """
-    SELECT count(*) FROM booking_table_assignments a JOIN booking_table_assignments b
-      ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
-    WHERE a.released_at IS NULL AND b.released_at IS NULL
-    """);
+var overlaps = await OverlapsAsync(data);
 var acknowledged = load.Acknowledged.Concat(drop?.Acknowledged ?? []).Concat(open?.Acknowledged ?? []).ToArray();
 var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged);
 double? rss = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : null;
@@ -126,11 +123,7 @@ static async Task<int> RedisFaultsAsync(HttpClient http, List<Guid> restaurants,
         Console.WriteLine($"{name,-24} {run.PerSecond,8:F1} req/s  p50 {run.Percentile(0.5),8:F1} ms  p99 {run.Percentile(0.99),8:F1} ms  max {run.Percentile(1),8:F1} ms  5xx {run.ServerErrors}");
         results.Add(new { scenario = name, run = run.Summary() });
     }
-    var overlaps = await ScalarAsync(data, """
-        SELECT count(*) FROM booking_table_assignments a JOIN booking_table_assignments b
-          ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
-        WHERE a.released_at IS NULL AND b.released_at IS NULL
-        """);
+    var overlaps = await OverlapsAsync(data);
     var json = JsonSerializer.Serialize(new { machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", clients = opts.Clients,
         secondsPerScenario = opts.Seconds, results, overlappingLiveAssignments = overlaps }, new JsonSerializerOptions { WriteIndented = true });
     if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
@@ -142,6 +135,62 @@ static async Task<int> RedisFaultsAsync(HttpClient http, List<Guid> restaurants,
         kill.WaitForExit();
     }
 }
+
+// --soak-minutes M (issue 13, "running for weeks"): the open loop at --open-loop-share % of the
+// ceiling for M minutes, one line per minute with its latency, the API's RSS and the tables' sizes,
+// then the invariants. Each minute books its own 20 days, so every minute meets the same kind of
+// mostly empty evenings (the API needs Bookings__MaxDaysAhead ≥ 10 + 20 M).
+static async Task<int> SoakAsync(HttpClient http, List<Guid> restaurants, TimeZoneInfo zone, Args opts, NpgsqlDataSource data, double ceiling)
+{
+    var rate = ceiling * opts.OpenLoopShare / 100;
+    Console.WriteLine($"Soak: {opts.SoakMinutes} min at {opts.OpenLoopShare} % of the ceiling ({ceiling:F1}/s) = {rate:F1} req/s offered");
+    var minutes = new List<object>();
+    var acknowledged = new List<Guid>();
+    var serverErrors = 0;
+    for (var k = 0; k < opts.SoakMinutes; k++)
+    {
+        var run = await OpenLoopAsync(http, restaurants, zone, rate, TimeSpan.FromMinutes(1), dayOffset: 10 + 20 * k, days: 20);
+        acknowledged.AddRange(run.Acknowledged);
+        serverErrors += run.ServerErrors;
+        var sizes = await SizesAsync(data);
+        var rss = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : double.NaN;
+        Console.WriteLine($"minute {k + 1,3}: {run.PerSecond,6:F1} req/s  p50 {run.Percentile(0.5),8:F1} ms  p99 {run.Percentile(0.99),8:F1} ms  5xx {run.ServerErrors}  RSS {rss} MB  "
+            + $"bookings {sizes["bookings_rows"]}  events {sizes["events_rows"]} rows / {sizes["events_bytes"] / 1048576.0:F1} MB");
+        minutes.Add(new { minute = k + 1, run = run.Summary(), apiRssMb = rss, sizes });
+    }
+    var overlaps = await OverlapsAsync(data);
+    var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged.ToArray());
+    var json = JsonSerializer.Serialize(new
+    {
+        machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", ceiling = new { perSecond = Math.Round(ceiling, 1) },
+        sharePct = opts.OpenLoopShare, offeredPerSecond = Math.Round(rate, 1), minutes,
+        invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Count, acknowledgedStored = stored, serverErrors },
+    }, new JsonSerializerOptions { WriteIndented = true });
+    if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
+    return overlaps == 0 && stored == acknowledged.Count && serverErrors == 0 ? 0 : 1;
+}
+
+// Sizes (bytes, with indexes and TOAST) and row counts of what grows per booking.
+static async Task<Dictionary<string, long>> SizesAsync(NpgsqlDataSource data)
+{
+    await using var cmd = data.CreateCommand("""
+        SELECT (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits WHERE inhparent = 'observability_events'::regclass) AS events_bytes,
+               (SELECT count(*) FROM observability_events) AS events_rows,
+               pg_total_relation_size('bookings') AS bookings_bytes, (SELECT count(*) FROM bookings) AS bookings_rows,
+               pg_total_relation_size('booking_assignment_state_history') AS history_bytes,
+               pg_total_relation_size('booking_assignment_attempts') AS attempts_bytes,
+               pg_total_relation_size('booking_table_assignments') AS assignments_bytes
+        """);
+    await using var reader = await cmd.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    return Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, reader.GetInt64);
+}
+
+static Task<long> OverlapsAsync(NpgsqlDataSource data) => ScalarAsync(data, """
+    SELECT count(*) FROM booking_table_assignments a JOIN booking_table_assignments b
+      ON a.table_id = b.table_id AND a.id < b.id AND a.during && b.during
+    WHERE a.released_at IS NULL AND b.released_at IS NULL
+    """);
 
 // Sell-out: several restaurants' evenings driven past capacity through the API (issue 9). Reports
 // the seed's metrics over those bookings: confirmation rate, manual-review share, share answered 409.
@@ -242,7 +291,7 @@ static async Task<Run> RunLoadAsync(HttpClient http, List<Guid> restaurants, Tim
 
 // Open loop (issue 13, target 2): requests at a fixed rate whatever the answers do, each one's latency
 // counted from its intended send time, so queueing (in this client or in the API) is not hidden.
-static async Task<Run> OpenLoopAsync(HttpClient http, List<Guid> restaurants, TimeZoneInfo zone, double rate, TimeSpan duration, int dayOffset)
+static async Task<Run> OpenLoopAsync(HttpClient http, List<Guid> restaurants, TimeZoneInfo zone, double rate, TimeSpan duration, int dayOffset, int days = 60)
 {
     var run = new Run();
     var random = new Random(4242 + dayOffset);
@@ -254,7 +303,7 @@ static async Task<Run> OpenLoopAsync(HttpClient http, List<Guid> restaurants, Ti
         var intended = start + (long)(i / rate * Stopwatch.Frequency);
         var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), intended);
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
-        var day = Local(zone, dayOffset + random.Next(60), new TimeOnly(11, 0).AddMinutes(15 * random.Next(45)));
+        var day = Local(zone, dayOffset + random.Next(days), new TimeOnly(11, 0).AddMinutes(15 * random.Next(45)));
         sent.Add(run.SendAsync(http, Booking(restaurants[random.Next(restaurants.Count)], random.Next(1, 7), day), intended));
     }
     await Task.WhenAll(sent);
@@ -401,7 +450,7 @@ internal sealed class Run
 }
 
 internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,
-    int[] RedisPids, bool SteadyOnly, string? IdsOut, double OpenLoopShare)
+    int[] RedisPids, bool SteadyOnly, string? IdsOut, double OpenLoopShare, int SoakMinutes)
 {
     public static Args Parse(string[] a)
     {
@@ -413,6 +462,7 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             int.Parse(Get("--api-pid", "0"), CultureInfo.InvariantCulture), a.Contains("--out") ? Get("--out", "") : null,
             Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
             a.Contains("--steady-only"), a.Contains("--ids-out") ? Get("--ids-out", "") : null,
-            double.Parse(Get("--open-loop-share", "0"), CultureInfo.InvariantCulture));
+            double.Parse(Get("--open-loop-share", a.Contains("--soak-minutes") ? "25" : "0"), CultureInfo.InvariantCulture),
+            int.Parse(Get("--soak-minutes", "0"), CultureInfo.InvariantCulture));
     }
 }

@@ -84,8 +84,8 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
         });
         b.Entity<ObservabilityEvent>(e =>
         {
-            e.ToTable("observability_events");
-            e.Property(x => x.Id).UseIdentityAlwaysColumn();
+            e.ToTable("observability_events"); // partitioned by day (migrations/0007); the id comes from a sequence
+            e.Property(x => x.Id).ValueGeneratedOnAdd();
             e.Property(x => x.Context).HasColumnType("jsonb");
         });
         b.Entity<StateHistoryEntry>(e =>

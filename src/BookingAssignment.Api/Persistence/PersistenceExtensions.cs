@@ -26,6 +26,9 @@ internal static class PersistenceExtensions
                 .Log((RelationalEventId.TransactionError, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug),
                     (CoreEventId.SaveChangesFailed, LogLevel.Debug), (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug))));
         builder.Services.AddHostedService<MigrateOnStartup>();
+        // Registered after the migrations, so its first round finds the partitioned table.
+        builder.Services.AddOptions<EventRetentionOptions>().BindConfiguration(EventRetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<EventRetention>();
         return builder;
     }
 }

@@ -45,3 +45,7 @@ internal sealed class RunbookColumns() : SqlFileMigration("0005_runbook_columns.
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000006_Webhooks")]
 internal sealed class Webhooks() : SqlFileMigration("0006_webhooks.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000007_EventPartitions")]
+internal sealed class EventPartitions() : SqlFileMigration("0007_event_partitions.sql");
