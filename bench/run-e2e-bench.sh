@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run-e2e-bench.sh — end-to-end benchmark of POST /bookings on V3 (SPEC §7).
 #
-#   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only] [--open-loop-share 25]
+#   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only] [--open-loop-share 25] [--warmup-seconds 45]
 #   bench/run-e2e-bench.sh --wrk      # the same API under Debian's wrk (bench/wrk/bookings.lua) instead
 #   bench/run-e2e-bench.sh --soak-minutes 30 [--open-loop-share 25]   # the soak (bench/run-soak-bench.sh)
 #
@@ -25,7 +25,10 @@ trap cleanup EXIT INT TERM
 
 ba_bench_postgres "$BENCH_DIR" "${BENCH_PG_PORT:-55435}" "bench/run-e2e-bench.sh"
 # Room for the bare-insert client (one connection per simulated client) next to the API pool.
-ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET max_connections = 400" >/dev/null && ba_pg_stop_datadir "$(ba_pg_home "$BENCH_DIR")/data" fast && BA_STARTED_PG=() && ba_pg_private "$BENCH_DIR" "$BA_PG_PORT" test
+ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET max_connections = 400" >/dev/null
+# PG_STATEMENTS=1: count every statement (pg_stat_statements), printed per booking at the end.
+if [ "${PG_STATEMENTS:-0}" = 1 ]; then ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null; fi
+ba_pg_stop_datadir "$(ba_pg_home "$BENCH_DIR")/data" fast && BA_STARTED_PG=() && ba_pg_private "$BENCH_DIR" "$BA_PG_PORT" test
 ba_redis_private "$BENCH_DIR" "${BENCH_REDIS_PORT:-56381}"
 
 PG="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=booking"
@@ -57,8 +60,8 @@ if [ "${1:-}" = "--wrk" ]; then
     --url http://127.0.0.1:5090 --postgres "$PG" --restaurants 20 --ids-out bench/results/wrk-restaurants.txt 9>&- >/dev/null
   : >bench/results/wrk-latest.txt
   api_cpu() { awk '{print $14 + $15}' "/proc/$API_PID/stat"; }
-  # Warm-up (JIT, pools), not reported.
-  WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c10 -d3s -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&- >/dev/null
+  # Warm-up (JIT until tiered compilation settles, pools), not reported.
+  WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c200 -d45s -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&- >/dev/null
   for spec in "10 connections|-t2 -c10|0|bookings" "200 connections|-t2 -c200|0|bookings" "paced: 20 connections, 200 ms pause each|-t2 -c20|200|bookings" \
               "availability, 200 connections|-t2 -c200|0|availability"; do
     IFS='|' read -r label opts pause script <<<"$spec"
@@ -80,6 +83,12 @@ set +e
 dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll \
   --url http://127.0.0.1:5090 --postgres "$PG" --api-pid "$API_PID" --out bench/results/e2e-latest.json "$@" 9>&-
 LOAD_RC=$?
+if [ "${PG_STATEMENTS:-0}" = 1 ]; then
+  ba_step "Statements per stored booking (pg_stat_statements, the whole run: warm-up, ceiling and checks included)"
+  ba_psql "$BA_PG_PORT" booking "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  ba_psql "$BA_PG_PORT" booking "SELECT round(s.calls::numeric / b.n, 2) AS per_booking, round((s.total_exec_time / b.n)::numeric, 3) AS ms_per_booking, left(regexp_replace(s.query, '\s+', ' ', 'g'), 150) AS query FROM pg_stat_statements s, (SELECT count(*)::numeric AS n FROM bookings) b WHERE s.calls >= b.n / 10 ORDER BY s.calls DESC LIMIT 40" \
+    | tee bench/results/e2e-statements.txt
+fi
 
 ba_step "The seed's go/no-go metrics for this run (rollout-report over the last hour)"
 ConnectionStrings__Postgres="$PG" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \

@@ -44,7 +44,10 @@ CREATE TABLE observability_events_default PARTITION OF observability_events DEFA
 
 -- The day's partition, if it is missing; rows of that day waiting in the default partition move
 -- into it. Returns whether it created one. Serialised across instances by an advisory lock (the
--- one-key form, which never meets the restaurant locks' two-key form).
+-- one-key form, which never meets the restaurant locks' two-key form). While it creates a day,
+-- inserts wait (SHARE ROW EXCLUSIVE on the table, a few milliseconds when nothing is moved): an
+-- insert routed to the default partition by the old partition list while the day is attached would
+-- fail, and a row of that day added to the default after the move would make the attach fail.
 CREATE FUNCTION observability_events_ensure_partition(day date) RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -54,6 +57,7 @@ DECLARE
 BEGIN
     PERFORM pg_advisory_xact_lock(7031001);
     IF to_regclass(name) IS NOT NULL THEN RETURN false; END IF;
+    LOCK TABLE observability_events IN SHARE ROW EXCLUSIVE MODE;
     EXECUTE format('CREATE TABLE %I (LIKE observability_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', name);
     EXECUTE format('WITH moved AS (DELETE FROM observability_events_default WHERE created_at >= %L AND created_at < %L RETURNING *) '
                    'INSERT INTO %I SELECT * FROM moved', lo, hi, name);

@@ -30,8 +30,10 @@ if (opts.IdsOut is not null)
     return 0;
 }
 
-// Warm-up (JIT, pools) — not measured.
-await RunLoadAsync(http, restaurants, zone, Math.Min(20, opts.Clients), TimeSpan.FromSeconds(3), dayOffset: 300);
+// Warm-up — not measured. At full concurrency and long enough for tiered compilation to finish:
+// the API JIT-compiles for its first ~30-40 s under load (up to 0.8 of a core, with tiered PGO), and
+// a shorter warm-up measured that instead of the steady state (docs/benchmarks.md). --warmup-seconds.
+await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.WarmupSeconds), dayOffset: 300);
 
 if (opts.RedisPids.Length > 0)
 {
@@ -450,7 +452,7 @@ internal sealed class Run
 }
 
 internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,
-    int[] RedisPids, bool SteadyOnly, string? IdsOut, double OpenLoopShare, int SoakMinutes)
+    int[] RedisPids, bool SteadyOnly, string? IdsOut, double OpenLoopShare, int SoakMinutes, int WarmupSeconds)
 {
     public static Args Parse(string[] a)
     {
@@ -463,6 +465,6 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
             a.Contains("--steady-only"), a.Contains("--ids-out") ? Get("--ids-out", "") : null,
             double.Parse(Get("--open-loop-share", a.Contains("--soak-minutes") ? "25" : "0"), CultureInfo.InvariantCulture),
-            int.Parse(Get("--soak-minutes", "0"), CultureInfo.InvariantCulture));
+            int.Parse(Get("--soak-minutes", "0"), CultureInfo.InvariantCulture), int.Parse(Get("--warmup-seconds", "45"), CultureInfo.InvariantCulture));
     }
 }

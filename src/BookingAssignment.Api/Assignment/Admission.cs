@@ -1,6 +1,5 @@
 using BookingAssignment.Api.Bookings;
 using BookingAssignment.Api.Configuration;
-using BookingAssignment.Api.Locking;
 
 namespace BookingAssignment.Api.Assignment;
 
@@ -37,8 +36,7 @@ internal sealed class Admission(
     public static async Task<IReadOnlyList<Occupancy>> LockDayAsync(BookingDb db, RestaurantModel r, DateTimeOffset startsAt,
         DateTimeOffset? movableFrom, Guid? excludeBookingId, CancellationToken ct)
     {
-        await AdvisoryLock.AcquireAsync(db, r.Id, r.Rules.ServiceDate(startsAt), ct);
-        return await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, startsAt), movableFrom, excludeBookingId, ct);
+        return await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, startsAt), movableFrom, excludeBookingId, ct, lockDay: r.Rules.ServiceDate(startsAt));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using BookingAssignment.Api.Locking;
+using Npgsql;
 
 namespace BookingAssignment.Api.Assignment;
 
@@ -11,42 +13,14 @@ internal static class Schedule
 {
     /// <param name="movableFrom">Bookings starting at or after this instant, not pinned and not
     /// seated, are marked movable (bounded reassignment). Null: nothing is movable.</param>
+    /// <param name="lockDay">Take the day's advisory lock first, in the same round trip (the read
+    /// runs after the lock is granted, so it sees every commit made under it before).</param>
     public static async Task<List<Occupancy>> LoadAsync(BookingDb db, RestaurantModel restaurant, Slot window,
-        DateTimeOffset? movableFrom, Guid? excludeBookingId, CancellationToken ct)
+        DateTimeOffset? movableFrom, Guid? excludeBookingId, CancellationToken ct, DateOnly? lockDay = null)
     {
         var windowStart = window.Start.ToUniversalTime();
-        var windowEnd = window.End.ToUniversalTime();
-        var waitingFrom = windowStart.AddMinutes(-restaurant.Rules.BufferMinutes);
-        var rid = restaurant.Id;
-        var waiting = WaitingStates;
-        // One round trip: live assignments, then admitted bookings still waiting for tables — including
-        // those in manual review, whose guests a host still has to seat. They count against capacity,
-        // never against a table; without them a sold-out evening would keep admitting into manual review.
-        // Then table blocks (fixed, like a pinned booking on those tables) and live holds (capacity
-        // the exact search must still place, like a booking waiting for its run). An expired hold
-        // stops counting the moment it expires: no sweep is involved.
-        var rows = await db.Database.SqlQuery<ScheduleRow>($"""
-            SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting, b.assignment_state
-            FROM booking_table_assignments a JOIN bookings b ON b.id = a.booking_id
-            WHERE b.restaurant_id = {rid} AND a.released_at IS NULL AND a.held_until > {windowStart} AND a.held_from < {windowEnd}
-            UNION ALL
-            SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true, b.assignment_state
-            FROM bookings b
-            WHERE b.restaurant_id = {rid} AND b.status = 'pending'
-              AND b.assignment_state = ANY({waiting})
-              AND b.start_at < {windowEnd} AND b.end_at > {waitingFrom}
-              AND NOT EXISTS (SELECT 1 FROM booking_table_assignments x WHERE x.booking_id = b.id AND x.released_at IS NULL)
-            UNION ALL
-            SELECT k.id, unnest(k.table_ids), k.held_from, k.held_until, 0, true, 'blocked', k.held_from, false, 'confirmed'
-            FROM table_blocks k
-            WHERE k.restaurant_id = {rid} AND k.deleted_at IS NULL AND k.held_until > {windowStart} AND k.held_from < {windowEnd}
-            UNION ALL
-            SELECT h.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, h.party_size, false, 'held', h.start_at, true, 'assignment_pending'
-            FROM booking_holds h
-            WHERE h.restaurant_id = {rid} AND h.expires_at > now()
-              AND NOT EXISTS (SELECT 1 FROM bookings x WHERE x.hold_id = h.id)
-              AND h.start_at < {windowEnd} AND h.end_at > {waitingFrom}
-            """).ToListAsync(ct);
+        var rows = await ReadAsync(db, restaurant, windowStart, window.End.ToUniversalTime(),
+            windowStart.AddMinutes(-restaurant.Rules.BufferMinutes), lockDay, ct);
 
         var result = new List<Occupancy>();
         foreach (var g in rows.Where(r => !r.Waiting && r.BookingId != excludeBookingId).GroupBy(r => r.BookingId))
@@ -71,6 +45,78 @@ internal static class Schedule
 
     private sealed record ScheduleRow(Guid BookingId, Guid? TableId, DateTimeOffset? HeldFrom, DateTimeOffset? HeldUntil,
         int PartySize, bool Pinned, string Status, DateTimeOffset StartAt, bool Waiting, string AssignmentState);
+
+    // One statement: live assignments, then admitted bookings still waiting for tables — including
+    // those in manual review, whose guests a host still has to seat. They count against capacity,
+    // never against a table; without them a sold-out evening would keep admitting into manual review.
+    // Then table blocks (fixed, like a pinned booking on those tables) and live holds (capacity
+    // the exact search must still place, like a booking waiting for its run). An expired hold
+    // stops counting the moment it expires: no sweep is involved.
+    // Every part reads by an index bounded in time, so the cost follows the restaurant's day, not its
+    // history (migrations/0008). Assignments are found through their bookings' start: a held window is
+    // at most the longest turn (600 min) plus the buffer (240) plus an early seating (720), so a
+    // booking whose tables overlap the window starts within a day of it; the margins are wider.
+    // $1 restaurant, $2 window start, $3 window end, $4 waiting states, $5 waiting from.
+    private const string Sql = """
+        SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting, b.assignment_state
+        FROM bookings b JOIN booking_table_assignments a ON a.booking_id = b.id
+        WHERE b.restaurant_id = $1 AND b.start_at > $2 - interval '2 days' AND b.start_at < $3 + interval '1 day'
+          AND a.released_at IS NULL AND a.held_until > $2 AND a.held_from < $3
+        UNION ALL
+        SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true, b.assignment_state
+        FROM bookings b
+        WHERE b.restaurant_id = $1 AND b.status = 'pending'
+          AND b.assignment_state = ANY($4)
+          AND b.start_at < $3 AND b.end_at > $5
+          AND NOT EXISTS (SELECT 1 FROM booking_table_assignments x WHERE x.booking_id = b.id AND x.released_at IS NULL)
+        UNION ALL
+        SELECT k.id, unnest(k.table_ids), k.held_from, k.held_until, 0, true, 'blocked', k.held_from, false, 'confirmed'
+        FROM table_blocks k
+        WHERE k.restaurant_id = $1 AND k.deleted_at IS NULL AND k.held_until > $2 AND k.held_from < $3
+        UNION ALL
+        SELECT h.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, h.party_size, false, 'held', h.start_at, true, 'assignment_pending'
+        FROM booking_holds h
+        WHERE h.restaurant_id = $1 AND h.expires_at > now()
+          AND NOT EXISTS (SELECT 1 FROM bookings x WHERE x.hold_id = h.id)
+          AND h.start_at < $3 AND h.end_at > $5
+        """;
+
+    /// <summary>
+    /// Plain Npgsql on the context's connection and transaction, not EF's SqlQuery: EF Core compiled
+    /// a new delegate for this query's arguments on every execution (a JIT compilation per booking,
+    /// docs/benchmarks.md), and the rows need no tracking.
+    /// </summary>
+    private static async Task<List<ScheduleRow>> ReadAsync(BookingDb db, RestaurantModel restaurant,
+        DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset waitingFrom, DateOnly? lockDay, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+            if (lockDay is { } day)
+            {
+                var (a, b) = AdvisoryLock.Key(restaurant.Id, day);
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)") { Parameters = { new() { Value = a }, new() { Value = b } } });
+            }
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql)
+            {
+                Parameters = { new() { Value = restaurant.Id }, new() { Value = windowStart }, new() { Value = windowEnd },
+                               new() { Value = WaitingStates }, new() { Value = waitingFrom } },
+            });
+            var rows = new List<ScheduleRow>();
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            if (lockDay is not null) await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add(new ScheduleRow(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),
+                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
+                    reader.GetInt32(4), reader.GetBoolean(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetBoolean(8), reader.GetString(9)));
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>The whole local service day around an instant (plus the night after), for loading once.</summary>
     public static Slot DayWindow(RestaurantModel restaurant, DateTimeOffset instant)

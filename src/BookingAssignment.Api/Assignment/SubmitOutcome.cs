@@ -21,5 +21,5 @@ internal abstract record SubmitOutcome
 internal sealed record CommittedBooking(Booking Booking, IReadOnlyList<Guid> TableIds)
 {
     public static CommittedBooking Of(BookingDb db, Booking booking) =>
-        new(booking, db.Assignments.Local.Where(a => a.BookingId == booking.Id && a.ReleasedAt is null).Select(a => a.TableId).ToArray());
+        new(booking, db.TrackedWithoutDetect<BookingTableAssignment>().Where(a => a.BookingId == booking.Id && a.ReleasedAt is null).Select(a => a.TableId).ToArray());
 }

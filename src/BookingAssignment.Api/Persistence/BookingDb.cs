@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using BookingAssignment.Api.Webhooks;
 
 namespace BookingAssignment.Api.Persistence;
@@ -29,14 +30,36 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     /// <summary>Every save also writes the webhook outbox rows for the booking changes it carries (same transaction).</summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        BookingOutbox.Stage(this);
+        using var _ = StageOutbox();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        BookingOutbox.Stage(this);
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        using var _ = StageOutbox();
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// One DetectChanges per save: the outbox reads the booking entries after it, and the save itself
+    /// (which would detect again) then only adds the outbox rows, which need no detection.
+    /// </summary>
+    private DetectionPaused StageOutbox()
+    {
+        ChangeTracker.DetectChanges();
+        var paused = new DetectionPaused(ChangeTracker);
+        try { BookingOutbox.Stage(this); }
+        catch { paused.Dispose(); throw; }
+        return paused;
+    }
+
+    /// <summary>Automatic DetectChanges off until disposed (then as it was).</summary>
+    private readonly struct DetectionPaused : IDisposable
+    {
+        private readonly ChangeTracker _tracker;
+        private readonly bool _was;
+        public DetectionPaused(ChangeTracker tracker) { _tracker = tracker; _was = tracker.AutoDetectChangesEnabled; tracker.AutoDetectChangesEnabled = false; }
+        public void Dispose() => _tracker.AutoDetectChangesEnabled = _was;
     }
 
     protected override void OnModelCreating(ModelBuilder b)
@@ -138,5 +161,30 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
             e.ToTable("staff_keys");
             e.HasOne<Restaurant>().WithMany().HasForeignKey(x => x.RestaurantId);
         });
+        // Array columns (uuid[], text[]) compare by content with comparers compiled once. EF Core's own
+        // array comparer builds and compiles a new element comparer on every comparison
+        // (dotnet/efcore#35239), which cost a JIT compilation per SaveChanges (docs/benchmarks.md).
+        foreach (var property in b.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+            if (property.ClrType == typeof(Guid[])) property.SetValueComparer(ArrayComparer<Guid>.Instance);
+            else if (property.ClrType == typeof(string[])) property.SetValueComparer(ArrayComparer<string>.Instance);
+    }
+
+    /// <summary>T[] by content (snapshot: a copy), for change tracking.</summary>
+    private static class ArrayComparer<T>
+    {
+        public static readonly ValueComparer<T[]> Instance = new(
+            (a, b) => a == null ? b == null : b != null && a.SequenceEqual(b),
+            v => v.Aggregate(0, (hash, x) => HashCode.Combine(hash, x)),
+            v => v.ToArray());
+    }
+
+    /// <summary>
+    /// Entries of <typeparamref name="T"/> as tracked, without the full DetectChanges that <c>Local</c> and
+    /// <c>Entries</c> run: for code that reads what it staged itself or what was just saved.
+    /// </summary>
+    public List<T> TrackedWithoutDetect<T>() where T : class
+    {
+        using var _ = new DetectionPaused(ChangeTracker);
+        return Set<T>().Local.ToList();
     }
 }

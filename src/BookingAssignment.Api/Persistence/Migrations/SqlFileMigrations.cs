@@ -49,3 +49,7 @@ internal sealed class Webhooks() : SqlFileMigration("0006_webhooks.sql");
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000007_EventPartitions")]
 internal sealed class EventPartitions() : SqlFileMigration("0007_event_partitions.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261201000008_ScheduleIndexes")]
+internal sealed class ScheduleIndexes() : SqlFileMigration("0008_schedule_indexes.sql");
