@@ -90,10 +90,12 @@ if [ "${PG_STATEMENTS:-0}" = 1 ]; then
     | tee bench/results/e2e-statements.txt
 fi
 
-ba_step "The seed's go/no-go metrics for this run (rollout-report over the last hour)"
+# REPORT_WINDOW: how far back the report reads (bench/run-soak-bench.sh gives the soak's minutes, so
+# that the closed-loop warm-up and the ceiling before it are not in the verdict).
+ba_step "The seed's go/no-go metrics for this run (rollout-report over the last ${REPORT_WINDOW:-1h})"
 ConnectionStrings__Postgres="$PG" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
 Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key Database__MigrateOnStartup=false \
 Serilog__MinimumLevel__Default=Warning FEATURE_ASSIGNMENT_PIPELINE_V3=true \
-  dotnet "$API_DLL" rollout-report --window 1h --phase production-100 9>&- \
+  dotnet "$API_DLL" rollout-report --window "${REPORT_WINDOW:-1h}" --phase production-100 9>&- \
   | tee bench/results/e2e-rollout-report.txt || true
 exit $LOAD_RC

@@ -7,7 +7,7 @@
 #
 # --share: the offered rate as a % of the bare-insert ceiling measured first in the same run.
 # Runs bench/run-e2e-bench.sh --soak-minutes M --open-loop-share S (private PostgreSQL and Redis,
-# the API at Information), then the rollout report over the last hour. Prints the machine, the
+# the API at Information), then the rollout report over the soak's minutes. Prints the machine, the
 # commit and the command; the per-minute JSON goes to bench/results/soak-latest.json.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,6 +23,6 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 104857
 echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo ' (+ uncommitted changes)')"
 echo "command: bench/run-soak-bench.sh --minutes $MINUTES --share $SHARE"
 rc=0
-bench/run-e2e-bench.sh --soak-minutes "$MINUTES" --open-loop-share "$SHARE" || rc=$?
+REPORT_WINDOW="${MINUTES}m" bench/run-e2e-bench.sh --soak-minutes "$MINUTES" --open-loop-share "$SHARE" || rc=$?
 cp bench/results/e2e-latest.json bench/results/soak-latest.json
 exit $rc

@@ -62,17 +62,7 @@ if (opts.OpenLoopShare > 0)
 var drop = opts.SteadyOnly ? null : await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
 var sellOut = opts.SteadyOnly ? null : await SellOutAsync(http, ops, data, zone, restaurants: 5, opts.Clients);
 
-// Let the worker finish any 202s, then check invariants.
-var deadline = DateTime.UtcNow.AddSeconds(60);
-long nonTerminal;
-do
-{
-    await Task.Delay(500);
-    nonTerminal = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE assignment_state IN ('created','capacity_verified','assignment_pending','assignment_in_progress','assigned')");
-} while (nonTerminal > 0 && DateTime.UtcNow < deadline);
-var overlaps = await OverlapsAsync(data);
-var acknowledged = load.Acknowledged.Concat(drop?.Acknowledged ?? []).Concat(open?.Acknowledged ?? []).ToArray();
-var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged);
+var (invariants, hold) = await InvariantsAsync(data, load.Acknowledged.Concat(drop?.Acknowledged ?? []).Concat(open?.Acknowledged ?? []).ToArray());
 double? rss = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : null;
 
 var report = new
@@ -88,13 +78,13 @@ var report = new
     openLoop,
     drop = drop?.Summary(),
     sellOut,
-    invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
+    invariants,
     apiRssMb = rss,
 };
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
 Console.WriteLine(json);
 if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
-return overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0 && load.ServerErrors == 0 && (drop?.ServerErrors ?? 0) == 0 && (open?.ServerErrors ?? 0) == 0 ? 0 : 1;
+return hold && load.ServerErrors == 0 && (drop?.ServerErrors ?? 0) == 0 && (open?.ServerErrors ?? 0) == 0 ? 0 : 1;
 
 // --redis-pids p1,p2,p3: the same steady load with lock servers hung (SIGSTOP) or killed, beside
 // no-fault runs before and between them (the machine is noisy: compare within one run).
@@ -160,16 +150,31 @@ static async Task<int> SoakAsync(HttpClient http, List<Guid> restaurants, TimeZo
             + $"bookings {sizes["bookings_rows"]}  events {sizes["events_rows"]} rows / {sizes["events_bytes"] / 1048576.0:F1} MB");
         minutes.Add(new { minute = k + 1, run = run.Summary(), apiRssMb = rss, sizes });
     }
-    var overlaps = await OverlapsAsync(data);
-    var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged.ToArray());
+    var (invariants, hold) = await InvariantsAsync(data, acknowledged.ToArray());
     var json = JsonSerializer.Serialize(new
     {
         machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", ceiling = new { perSecond = Math.Round(ceiling, 1) },
-        sharePct = opts.OpenLoopShare, offeredPerSecond = Math.Round(rate, 1), minutes,
-        invariants = new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Count, acknowledgedStored = stored, serverErrors },
+        sharePct = opts.OpenLoopShare, offeredPerSecond = Math.Round(rate, 1), minutes, invariants, serverErrors,
     }, new JsonSerializerOptions { WriteIndented = true });
     if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
-    return overlaps == 0 && stored == acknowledged.Count && serverErrors == 0 ? 0 : 1;
+    return hold && serverErrors == 0 ? 0 : 1;
+}
+
+// Let the worker finish any 202s (up to 60 s), then the invariants: no overlapping live assignments,
+// every acknowledged booking stored, every booking terminal.
+static async Task<(object Report, bool Hold)> InvariantsAsync(NpgsqlDataSource data, Guid[] acknowledged)
+{
+    var deadline = DateTime.UtcNow.AddSeconds(60);
+    long nonTerminal;
+    do
+    {
+        await Task.Delay(500);
+        nonTerminal = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE assignment_state IN ('created','capacity_verified','assignment_pending','assignment_in_progress','assigned')");
+    } while (nonTerminal > 0 && DateTime.UtcNow < deadline);
+    var overlaps = await OverlapsAsync(data);
+    var stored = await ScalarAsync(data, "SELECT count(*) FROM bookings WHERE id = ANY($1)", acknowledged);
+    return (new { overlappingLiveAssignments = overlaps, acknowledged = acknowledged.Length, acknowledgedStored = stored, nonTerminalAfter60s = nonTerminal },
+        overlaps == 0 && stored == acknowledged.Length && nonTerminal == 0);
 }
 
 // Sizes (bytes, with indexes and TOAST) and row counts of what grows per booking.

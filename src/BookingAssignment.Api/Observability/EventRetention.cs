@@ -42,7 +42,8 @@ internal sealed partial class EventRetention(
             SELECT DISTINCT (created_at AT TIME ZONE 'UTC')::date AS "Value" FROM observability_events_default
             WHERE created_at >= {keepFrom.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)}
             """).ToListAsync(ct);
-        var days = Enumerable.Range(-1, o.PartitionsAheadDays + 2).Select(today.AddDays).Union(stranded).Where(d => d >= keepFrom);
+        // Yesterday is always kept (RetentionDays ≥ 8), and the stranded days are read from keepFrom on.
+        var days = Enumerable.Range(-1, o.PartitionsAheadDays + 2).Select(today.AddDays).Union(stranded);
         var created = 0;
         foreach (var day in days.Order())
             if (await InOwnTransactionAsync<bool>(db, $"SELECT observability_events_ensure_partition({day}) AS \"Value\"", ct)) created++;

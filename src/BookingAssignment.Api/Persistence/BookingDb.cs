@@ -41,12 +41,13 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     }
 
     /// <summary>
-    /// One DetectChanges per save: the outbox reads the booking entries after it, and the save itself
-    /// (which would detect again) then only adds the outbox rows, which need no detection.
+    /// One DetectChanges per save (if the caller has not turned detection off): the outbox reads the
+    /// booking entries after it, and the save itself (which would detect again) then only adds the
+    /// outbox rows, which need no detection.
     /// </summary>
     private DetectionPaused StageOutbox()
     {
-        ChangeTracker.DetectChanges();
+        if (ChangeTracker.AutoDetectChangesEnabled) ChangeTracker.DetectChanges();
         var paused = new DetectionPaused(ChangeTracker);
         try { BookingOutbox.Stage(this); }
         catch { paused.Dispose(); throw; }

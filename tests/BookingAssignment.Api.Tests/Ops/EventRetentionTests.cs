@@ -1,6 +1,7 @@
 using BookingAssignment.Api.Observability;
 using BookingAssignment.Api.Persistence;
 using BookingAssignment.Api.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
@@ -67,39 +68,25 @@ public sealed class EventRetentionTests
     public async Task TheMigrationKeepsTheEventsWrittenBeforeIt()
     {
         await using var db = await TestDatabase.CreateAsync();
-        await using (var host = await ApiHost.StartAsync(new() { ["Database:MigrateOnStartup"] = "false" }, db,
-                         services => services.RemoveAll<EventRetention>()))
-        {
-            await using var scope = host.Services.CreateAsyncScope();
-            var context = scope.ServiceProvider.GetRequiredService<BookingDb>();
-            var migrator = context.GetService<IMigrator>();
-            await migrator.MigrateAsync("20261201000006_Webhooks");
-            await db.ExecuteAsync("""
-                INSERT INTO observability_events (created_at, source, event_type, severity, context)
-                SELECT now() - make_interval(days => d), 'before', 'e' || d, 'info', jsonb_build_object('d', d)
-                  FROM generate_series(0, 4) d
-                """);
-            var ids = await db.RowsAsync("SELECT id, event_type, context::text AS context, created_at FROM observability_events ORDER BY id");
+        // The migrations alone, no host: nothing else touches the half-migrated database.
+        await using var context = new BookingDb(new DbContextOptionsBuilder<BookingDb>().UseNpgsql(db.ConnectionString).Options);
+        var migrator = context.GetService<IMigrator>();
+        await migrator.MigrateAsync("20261201000006_Webhooks");
+        await db.ExecuteAsync("""
+            INSERT INTO observability_events (created_at, source, event_type, severity, context)
+            SELECT now() - make_interval(days => d), 'before', 'e' || d, 'info', jsonb_build_object('d', d)
+              FROM generate_series(0, 4) d
+            """);
+        var ids = await db.RowsAsync("SELECT id, event_type, context::text AS context, created_at FROM observability_events ORDER BY id");
 
-            await migrator.MigrateAsync();
+        await migrator.MigrateAsync();
 
-            Assert.Equal(1, await db.CountAsync("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = 'observability_events'::regclass"));
-            Assert.Equal(ids.Select(Describe), (await db.RowsAsync("SELECT id, event_type, context::text AS context, created_at FROM observability_events ORDER BY id")).Select(Describe));
-            Assert.Equal(0, await db.CountAsync(OutOfTheirDay));
-            await db.ExecuteAsync("INSERT INTO observability_events (source, event_type, severity) VALUES ('after', 'x', 'info')");
-            Assert.True(await db.ScalarAsync<long>("SELECT id FROM observability_events WHERE source = 'after'") > ids.Max(x => (long)x["id"]!));
-        }
+        Assert.Equal(1, await db.CountAsync("SELECT count(*) FROM pg_partitioned_table WHERE partrelid = 'observability_events'::regclass"));
+        Assert.Equal(ids.Select(Describe), (await db.RowsAsync("SELECT id, event_type, context::text AS context, created_at FROM observability_events ORDER BY id")).Select(Describe));
+        Assert.Equal(0, await db.CountAsync(OutOfTheirDay));
+        await db.ExecuteAsync("INSERT INTO observability_events (source, event_type, severity) VALUES ('after', 'x', 'info')");
+        Assert.True(await db.ScalarAsync<long>("SELECT id FROM observability_events WHERE source = 'after'") > ids.Max(x => (long)x["id"]!));
     }
 
     private static string Describe(Dictionary<string, object?> row) => string.Join('|', row.Values);
-}
-
-internal static class HostedServiceRemoval
-{
-    /// <summary>Removes a hosted service registration (so a test can migrate by hand).</summary>
-    public static void RemoveAll<T>(this IServiceCollection services) where T : IHostedService
-    {
-        foreach (var d in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(T)).ToList())
-            services.Remove(d);
-    }
 }
