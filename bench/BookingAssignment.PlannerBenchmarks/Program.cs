@@ -19,7 +19,8 @@ if (args.Contains("--sell-out"))
     // The e2e sell-out's evening decided by the exact planner alone (issue 9): see SellOut.
     Console.WriteLine("| seed | seated | proved unseatable | out of budget | manual-review share of admitted | moves | p50 ms | p99 ms | max ms |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-    SellOut.Run(seeds: 4, TimeSpan.FromMilliseconds(50));
+    var budgetMs = args.SkipWhile(a => a != "--budget-ms").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(50);
+    SellOut.Run(seeds: 4, TimeSpan.FromMilliseconds(budgetMs));
     return 0;
 }
 

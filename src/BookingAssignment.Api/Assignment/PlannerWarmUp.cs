@@ -5,9 +5,10 @@ namespace BookingAssignment.Api.Assignment;
 /// <summary>
 /// Runs the exact solver once at start on a small made-up evening that takes its full search, so
 /// the first real decisions after a deploy or a rollback do not spend their budget on JIT
-/// compilation (a decision that runs out of budget sends a guest to manual review).
+/// compilation (a decision that runs out of budget sends a guest to manual review), then loads
+/// CP-SAT in the background.
 /// </summary>
-internal sealed class PlannerWarmUp([FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner) : IHostedService
+internal sealed class PlannerWarmUp([FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner planner, ILogger<PlannerWarmUp> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +25,17 @@ internal sealed class PlannerWarmUp([FromKeyedServices(PipelineSelector.V3)] IAs
         ];
         solver.Decide(floor, evening, new PlanRequest(4, At(30, 90)));
         solver.Decide(floor, evening, new PlanRequest(2, At(30, 90)));
+        // CP-SAT's native library (OR-Tools, loaded on first use: about 0.1-0.2 s) in the background, so
+        // readiness does not wait for it: a one-node sweep hands the same evening to CP-SAT.
+        var cpSat = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1, Budget = TimeSpan.FromSeconds(5) });
+        _ = Task.Run(() =>
+        {
+            try { cpSat.Decide(floor, evening, new PlanRequest(4, At(30, 90))); }
+            catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException)
+            {
+                logger.LogError(e, "CP-SAT (Google OR-Tools) could not be loaded; exact decisions the planner's own search cannot settle will go to manual review");
+            }
+        }, CancellationToken.None);
         return Task.CompletedTask;
     }
 

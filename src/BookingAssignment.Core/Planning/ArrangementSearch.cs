@@ -71,10 +71,17 @@ internal sealed class ArrangementSearch
         BuildDomains();
         if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
 
-        var sweep = new Sweep(new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order),
-            _options.NodeBudget, _clock, _deadline);
+        var problem = new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order);
+        var sweep = new Sweep(problem, _options.NodeBudget, _clock, _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
         var any = sweep.Solve(int.MaxValue);
-        if (any is null) return sweep.OutOfBudget ? new ArrangementDecision.BudgetExhausted() : new ArrangementDecision.Infeasible("no_arrangement");
+        if (any is null && !sweep.OutOfBudget) return new ArrangementDecision.Infeasible("no_arrangement");
+        if (any is null)
+        {
+            // The sweep could not settle it in its share: CP-SAT gets the rest of the budget.
+            var (found, proved) = CpSatSearch.Solve(problem, _deadline, feasibilityOnly ? TimeSpan.Zero : _options.MoveBudget, _clock);
+            if (found is not null) return new ArrangementDecision.Feasible(ToPlan(found));
+            return proved ? new ArrangementDecision.Infeasible("no_arrangement") : new ArrangementDecision.BudgetExhausted();
+        }
         if (feasibilityOnly) return new ArrangementDecision.Feasible(ToPlan(any));
         // Fewer moves, top down: each pass looks for an arrangement with fewer moves than the best so
         // far; the pass that finds none proves the best minimal. Fewer moves is a preference, not part

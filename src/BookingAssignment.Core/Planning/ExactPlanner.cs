@@ -13,16 +13,20 @@ namespace BookingAssignment.Core.Planning;
 /// else in the new party's component waits for tables, a plan it finds is exact;</item>
 /// <item>a complete search (<see cref="ArrangementSearch"/>) over the bookings that overlap the new
 /// one, directly or through a chain: fewest moves first (as far as <see cref="ExactPlannerOptions.MoveBudget"/>
-/// can prove them fewest), then the planner's static score.</item>
+/// can prove them fewest), then the planner's static score. The planner's own depth-first search
+/// gets <see cref="ExactPlannerOptions.SweepBudget"/>; what it cannot settle goes to CP-SAT
+/// (<see cref="CpSatSearch"/>) for the rest of the budget.</item>
 /// </list>
 /// The search is bounded by time and nodes; running out is <see cref="ArrangementDecision.BudgetExhausted"/>,
-/// never a guess. Answers for one instant are remembered by content (<see cref="InstantAnswers"/>):
-/// a sold-out evening asked again and again is refused from memory.
+/// never a guess. Answers for one instant are remembered by content (<see cref="InstantAnswers"/>),
+/// and so are refusals proved on a whole evening (<see cref="EveningRefusals"/>): a sold-out evening
+/// asked again and again is refused from memory.
 /// </summary>
 public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolver, IAssignmentPlanner
 {
     private readonly CapacityCheck _capacity = new();
     private readonly InstantAnswers _instants = InstantAnswers.Shared;
+    private readonly EveningRefusals _refusals = EveningRefusals.Shared;
     // Tries a free set first and only then its bounded move search: one call covers both quick paths.
     private readonly TablePlanner _fewMoves = new(options.Scoring with { MaxMoves = 2 });
 
@@ -50,8 +54,12 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
         if (!anyWaiting && Planned(floor, occupied, request) is { } quick) return quick;
         var search = new ArrangementSearch(floor, occupied, request, options, clock);
         if (anyWaiting && !search.HasWaitingBookings && Planned(floor, occupied, request) is { } later) return later;
-        if (InfeasibleAtSomeInstant(floor, occupied, request, clock) is { } proof) return proof;
-        return search.Run();
+        // Past the quick paths: a refusal proved on this very evening may already settle it.
+        var evening = EveningRefusals.Key(floor, occupied);
+        if (_refusals.Refuses(evening, floor, request)) return new ArrangementDecision.Infeasible("no_arrangement");
+        var decision = InfeasibleAtSomeInstant(floor, occupied, request, clock) ?? search.Run();
+        if (decision is ArrangementDecision.Infeasible) _refusals.Add(evening, floor, request);
+        return decision;
     }
 
     /// <summary>

@@ -65,14 +65,7 @@ public class ExactPlannerTests
         for (var seed = 0; seed < SymmetricInstances; seed++)
         {
             var i = WithSomeWaiting(make(seed));
-            var oracle = ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request);
-            var decision = Planner.Decide(i.Floor, i.Occupied, i.Request);
-            if (decision is ArrangementDecision.BudgetExhausted) disagreements.Add($"seed {seed}: budget exhausted on a small instance");
-            else if (oracle != decision is ArrangementDecision.Feasible) disagreements.Add($"seed {seed}: oracle {oracle}, planner {decision}");
-            if (oracle) feasible++; else infeasible++;
-            if (decision is not ArrangementDecision.Feasible { Plan: var plan }) continue;
-            var placed = ScheduleOracle.Apply(i.Occupied.Where(o => o.TableIds.Count > 0).ToList(), i.Request, plan, Guid.NewGuid());
-            if (ScheduleOracle.Violation(i.Floor, placed) is { } violation) disagreements.Add($"seed {seed}: {violation}");
+            if (Judge(Planner, i, disagreements, ref feasible, ref infeasible) is not { } plan) continue;
             if (checkMovesEvery > 0 && seed % checkMovesEvery == 0)
             {
                 var fewest = Enumerable.Range(0, plan.Moves.Count + 1).First(k => ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request, maxMoves: k));
@@ -81,6 +74,42 @@ public class ExactPlannerTests
         }
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(10)));
         Assert.True(feasible > 300 && infeasible > 300, $"the generator must exercise both answers ({feasible} feasible, {infeasible} not)");
+    }
+
+    [Fact]
+    public void WhenTheSweepGivesUpAtOnceCpSatAgreesWithTheOracleAndItsPlansAreValid()
+    {
+        // One sweep node: every decision the quick paths leave open goes to CP-SAT, first to the
+        // relaxation that counts copies of a group as one pool (its "no" is taken as a proof), then
+        // to the exact pooled model. Random floors and floors of repeated joinable groups (pairs and
+        // rows: the relaxation is not exact on them, so a wrong "no" would show here).
+        var cpSat = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1, Budget = TimeSpan.FromSeconds(2), MoveBudget = TimeSpan.FromMilliseconds(20) });
+        int feasible = 0, infeasible = 0;
+        var disagreements = new List<string>();
+        var instances = Enumerable.Range(0, 800).Select(Make).Concat(Enumerable.Range(0, 800).Select(seed => WithSomeWaiting(RandomInstances.MakeGroups(seed))));
+        foreach (var i in instances)
+        {
+            if (Judge(cpSat, i, disagreements, ref feasible, ref infeasible) is not { } plan) continue;
+            foreach (var move in plan.Moves)
+                if (i.Occupied.Single(o => o.BookingId == move.BookingId) is not { Movable: true, TableIds.Count: > 0 })
+                    disagreements.Add($"seed {i.Seed}: moved {move.BookingId}, which may not move");
+        }
+        Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(10)));
+        Assert.True(feasible > 300 && infeasible > 300, $"the generator must exercise both answers ({feasible} feasible, {infeasible} not)");
+    }
+
+    /// <summary>Decides one instance, records any disagreement with the oracle or invalid plan, and returns the plan.</summary>
+    private static TablePlan? Judge(ExactPlanner planner, Instance i, List<string> disagreements, ref int feasible, ref int infeasible)
+    {
+        var oracle = ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request);
+        var decision = planner.Decide(i.Floor, i.Occupied, i.Request);
+        if (decision is ArrangementDecision.BudgetExhausted) disagreements.Add($"seed {i.Seed}: budget exhausted on a small instance");
+        else if (oracle != decision is ArrangementDecision.Feasible) disagreements.Add($"seed {i.Seed}: oracle {oracle}, planner {decision}");
+        if (oracle) feasible++; else infeasible++;
+        if (decision is not ArrangementDecision.Feasible { Plan: var plan }) return null;
+        var placed = ScheduleOracle.Apply(i.Occupied.Where(o => o.TableIds.Count > 0).ToList(), i.Request, plan, Guid.NewGuid());
+        if (ScheduleOracle.Violation(i.Floor, placed) is { } violation) disagreements.Add($"seed {i.Seed}: {violation}");
+        return plan;
     }
 
     [Fact]
@@ -156,7 +185,8 @@ public class ExactPlannerTests
     [Fact]
     public void RunningOutOfBudgetIsReportedAsSuchNeverAsAnAnswer()
     {
-        var tight = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1 });
+        // One node for the sweep and no time for CP-SAT after it.
+        var tight = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1, Budget = TimeSpan.FromTicks(1) });
         var floor = PlanningFixtures.Floor(["A:1-2", "B:1-2", "C:1-2", "D:1-2"], ["A-B", "B-C", "C-D"]);
         var occupied = new[]
         {

@@ -1,0 +1,207 @@
+using System.Globalization;
+using Google.OrTools.Sat;
+
+namespace BookingAssignment.Core.Planning;
+
+/// <summary>
+/// The second half of the complete search: the problem <see cref="Sweep"/> could not settle in its
+/// share of the budget, handed to CP-SAT (Google OR-Tools). Clause learning proves "no arrangement"
+/// on evenings where every instant fits on its own but no arrangement holds through time, which
+/// the depth-first sweep can only prove by exhausting its tree.
+/// <para>
+/// Model: one Boolean per (booking, set in its domain), exactly one per booking; at the start of
+/// every booking, each table is held by at most one of the bookings then in progress (two windows
+/// overlap exactly when one contains the other's start). Immovable bookings are already out of
+/// the domains. Solved twice, one worker on the calling thread (so the decision's CPU clock counts it):
+/// </para>
+/// <list type="number">
+/// <item>any arrangement, with the budget that is left: that is the decision. Identical tables are
+/// counted, not named (<see cref="PooledTables"/>): ten lone two-tops are one pool of ten, so a
+/// sold-out evening's "no" is not a pigeonhole proof over 10! permutations;</item>
+/// <item>within the move budget, on the model with every table named (a booking's current tables
+/// matter now), fewest moves, then the new party's best-scored set (domains are in that order).</item>
+/// </list>
+/// </summary>
+internal static class CpSatSearch
+{
+    /// <summary>
+    /// An arrangement (set per variable, as the sweep returns it), or null with whether "none" is
+    /// proved. <paramref name="deadline"/> is on the decision's clock.
+    /// </summary>
+    public static (int[]? Assignment, bool Proved) Solve(SweepProblem p, TimeSpan deadline, TimeSpan moveBudget, DecisionClock clock)
+    {
+        if (p.Domain.Any(d => d.Length == 0)) return (null, true);
+        var limit = deadline - clock.Elapsed;
+        if (limit <= TimeSpan.Zero) return (null, false);
+
+        // First the relaxation that counts every copy of a group as one pool: small, and its "no" is
+        // a proof. Its arrangement, given tables by best fit, usually is an arrangement of the evening.
+        var merged = new PooledTables(p, merged: true);
+        var (relaxed, r, relaxedOptions) = BuildPooled(p, merged);
+        var guess = Run(relaxed, r, limit);
+        if (guess.Status == CpSolverStatus.Infeasible) return (null, true);
+        var first = guess.Chosen is null ? null : Concrete(p, merged, relaxedOptions, guess.Chosen);
+        if (first is null)
+        {
+            // Then the exact model: copies of a group each their own pool.
+            limit = deadline - clock.Elapsed;
+            if (limit <= TimeSpan.Zero) return (null, false);
+            var pooled = new PooledTables(p);
+            var (model, x, options) = BuildPooled(p, pooled);
+            var found = Run(model, x, limit);
+            if (found.Status == CpSolverStatus.Infeasible) return (null, true);
+            if (found.Chosen is null || Concrete(p, pooled, options, found.Chosen) is not { } exact) return (null, false);
+            first = exact;
+        }
+
+        var left = deadline - clock.Elapsed;
+        var share = moveBudget < left ? moveBudget : left;
+        if (share <= TimeSpan.Zero) return (first, true);
+        var (free, y) = Build(p);
+        var moves = new List<LinearExpr>();
+        for (var v = 0; v < y.Length; v++)
+        {
+            for (var k = 0; k < y[v].Length; k++) free.AddHint(y[v][k], first[v] == p.Domain[v][k] ? 1 : 0);
+            if (p.Current[v] >= 0 && p.Domain[v][0] == p.Current[v]) moves.Add(1 - y[v][0]);
+        }
+        // Moves weigh more than any difference in the new party's rank.
+        var rank = LinearExpr.WeightedSum(y[0], Enumerable.Range(0, y[0].Length).Select(k => (long)k));
+        free.Minimize(LinearExpr.Sum(moves) * y[0].Length + rank);
+        var better = Run(free, y, share);
+        return (better.Chosen is { } chosen ? Enumerable.Range(0, chosen.Length).Select(v => p.Domain[v][chosen[v]]).ToArray() : first, true);
+    }
+
+    /// <summary>One way to seat a booking in the feasibility model: a named set, or <see cref="Need"/> tables of a pool.</summary>
+    private readonly record struct Option(UInt128 Mask, int Need, int Pool, int Set);
+
+    /// <summary>
+    /// The feasibility model: named sets outside pools, counts inside them. A booking's current
+    /// tables are left out when they hold a smaller set that fits it (kept in its domain only so it
+    /// need not move): any arrangement that uses them still fits on the smaller set.
+    /// </summary>
+    private static (CpModel Model, BoolVar[][] X, Option[][] Options) BuildPooled(SweepProblem p, PooledTables pooled)
+    {
+        var n = p.Domain.Length;
+        var model = new CpModel();
+        var x = new BoolVar[n][];
+        var options = new Option[n][];
+        for (var v = 0; v < n; v++)
+        {
+            var current = p.Current[v];
+            var list = new List<Option>();
+            foreach (var s in p.Domain[v])
+            {
+                var mask = p.SetMask[s];
+                if (s == current && p.Domain[v].Any(o => o != s && (p.SetMask[o] & ~mask) == 0)) continue;
+                var pool = pooled.PoolOf[(int)UInt128.TrailingZeroCount(mask)];
+                if (pool < 0) list.Add(new Option(mask, 1, -1, s));
+                else if (!list.Any(o => o.Pool == pool && o.Need == p.Sets[s].Count)) list.Add(new Option(pooled.Pools[pool], p.Sets[s].Count, pool, -1));
+            }
+            options[v] = list.ToArray();
+            x[v] = list.Select(_ => model.NewBoolVar(string.Empty)).ToArray();
+            model.AddExactlyOne(x[v]);
+        }
+        var holders = new List<ILiteral>();
+        foreach (var instant in p.Start.Distinct().Order())
+        {
+            for (var t = 0; t < p.Tables; t++)
+            {
+                if (pooled.PoolOf[t] >= 0) continue;
+                holders.Clear();
+                for (var v = 0; v < n; v++)
+                    if (p.Start[v] <= instant && instant < p.End[v])
+                        for (var k = 0; k < x[v].Length; k++)
+                            if (options[v][k].Pool < 0 && (options[v][k].Mask & (UInt128.One << t)) != 0) holders.Add(x[v][k]);
+                if (holders.Count > 1) model.AddAtMostOne(holders);
+            }
+            for (var pool = 0; pool < pooled.Pools.Count; pool++)
+            {
+                var terms = new List<LinearExpr>();
+                for (var v = 0; v < n; v++)
+                    if (p.Start[v] <= instant && instant < p.End[v])
+                        for (var k = 0; k < x[v].Length; k++)
+                            if (options[v][k].Pool == pool) terms.Add(x[v][k] * options[v][k].Need);
+                if (terms.Count > 0) model.Add(LinearExpr.Sum(terms) <= (long)UInt128.PopCount(pooled.Pools[pool]));
+            }
+        }
+        return (model, x, options);
+    }
+
+    /// <summary>
+    /// The solution with tables named: pooled bookings get theirs by a sweep in start order. Null
+    /// when that, or the independent re-check, fails (never expected; then there is no answer).
+    /// </summary>
+    private static int[]? Concrete(SweepProblem p, PooledTables pooled, Option[][] options, int[] chosen)
+    {
+        var n = chosen.Length;
+        var result = new int[n];
+        var byMask = new Dictionary<UInt128, int>();
+        for (var s = 0; s < p.Sets.Count; s++) byMask.TryAdd(p.SetMask[s], s);
+        for (var v = 0; v < n; v++) result[v] = options[v][chosen[v]].Set;
+        for (var pool = 0; pool < pooled.Pools.Count; pool++)
+        {
+            var on = Enumerable.Range(0, n).Where(v => options[v][chosen[v]].Pool == pool).Select(v => (v, options[v][chosen[v]].Need));
+            if (pooled.Assign(pool, on, p) is not { } tables) return null;
+            foreach (var (v, mask) in tables)
+            {
+                if (!byMask.TryGetValue(mask, out var set) || !p.Domain[v].Contains(set)) return null;
+                result[v] = set;
+            }
+        }
+        for (var a = 0; a < n; a++)
+            for (var b = a + 1; b < n; b++)
+                if (p.Start[a] < p.End[b] && p.Start[b] < p.End[a] && (p.SetMask[result[a]] & p.SetMask[result[b]]) != 0) return null;
+        return result;
+    }
+
+    private static (CpModel Model, BoolVar[][] X) Build(SweepProblem p)
+    {
+        var n = p.Domain.Length;
+        var model = new CpModel();
+        var x = new BoolVar[n][];
+        for (var v = 0; v < n; v++)
+        {
+            x[v] = new BoolVar[p.Domain[v].Length];
+            for (var k = 0; k < x[v].Length; k++) x[v][k] = model.NewBoolVar(string.Empty);
+            model.AddExactlyOne(x[v]);
+        }
+        var holders = new List<ILiteral>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var key = new System.Text.StringBuilder();
+        foreach (var instant in p.Start.Distinct().Order())
+            for (var t = 0; t < p.Tables; t++)
+            {
+                holders.Clear();
+                key.Clear();
+                for (var v = 0; v < n; v++)
+                {
+                    if (p.Start[v] > instant || instant >= p.End[v]) continue;
+                    for (var k = 0; k < x[v].Length; k++)
+                        if ((p.SetMask[p.Domain[v][k]] & (UInt128.One << t)) != 0)
+                        {
+                            holders.Add(x[v][k]);
+                            key.Append(v).Append(':').Append(k).Append(',');
+                        }
+                }
+                if (holders.Count > 1 && seen.Add(key.ToString())) model.AddAtMostOne(holders);
+            }
+        return (model, x);
+    }
+
+    private static (CpSolverStatus Status, int[]? Chosen) Run(CpModel model, BoolVar[][] x, TimeSpan limit)
+    {
+        var solver = new CpSolver
+        {
+            StringParameters = string.Create(CultureInfo.InvariantCulture,
+                $"max_time_in_seconds:{limit.TotalSeconds:0.######} num_workers:1 random_seed:7 log_search_progress:false"),
+        };
+        var status = solver.Solve(model);
+        if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible)) return (status, null);
+        var chosen = new int[x.Length];
+        for (var v = 0; v < x.Length; v++)
+            for (var k = 0; k < x[v].Length; k++)
+                if (solver.BooleanValue(x[v][k])) chosen[v] = k;
+        return (status, chosen);
+    }
+
+}
