@@ -20,7 +20,8 @@ if (args.Contains("--sell-out"))
     Console.WriteLine("| seed | seated | proved unseatable | out of budget | manual-review share of admitted | moves | p50 ms | p99 ms | max ms |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
     var budgetMs = args.SkipWhile(a => a != "--budget-ms").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(50);
-    SellOut.Run(seeds: 4, TimeSpan.FromMilliseconds(budgetMs));
+    var sweepMs = args.SkipWhile(a => a != "--sweep-ms").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(10);
+    SellOut.Run(seeds: 4, new BookingAssignment.Core.Planning.ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(budgetMs), SweepBudget = TimeSpan.FromMilliseconds(sweepMs) });
     return 0;
 }
 

@@ -14,7 +14,7 @@ namespace BookingAssignment.PlannerBenchmarks;
 /// </summary>
 public static class SellOut
 {
-    public static IReadOnlyList<string> Run(int seeds, TimeSpan budget)
+    public static IReadOnlyList<string> Run(int seeds, ExactPlannerOptions options)
     {
         var rows = new List<string>();
         var inv = CultureInfo.InvariantCulture;
@@ -22,7 +22,7 @@ public static class SellOut
         {
             var floor = Floor();
             // Instant answers are shared across seeds, as across restaurants of one shape in a process.
-            var planner = new ExactPlanner(new ExactPlannerOptions { Budget = budget });
+            var planner = new ExactPlanner(options);
             var occupied = new List<Occupancy>();
             var random = new Random(seed);
             var day = new DateTimeOffset(2027, 1, 10, 0, 0, 0, TimeSpan.Zero);

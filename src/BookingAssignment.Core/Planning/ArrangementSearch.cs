@@ -65,7 +65,8 @@ internal sealed class ArrangementSearch
     public bool HasWaitingBookings { get; private set; }
 
     /// <param name="feasibilityOnly">Stop at the first arrangement found (its moves are not minimised).</param>
-    public ArrangementDecision Run(bool feasibilityOnly = false)
+    /// <param name="cpSat">Hand what the sweep cannot settle to CP-SAT; without it, that is out of budget.</param>
+    public ArrangementDecision Run(bool feasibilityOnly = false, bool cpSat = true)
     {
         if (_tooLarge) return new ArrangementDecision.BudgetExhausted(); // beyond the bitmask: no proof either way
         BuildDomains();
@@ -75,6 +76,7 @@ internal sealed class ArrangementSearch
         var sweep = new Sweep(problem, _options.NodeBudget, _clock, _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
         var any = sweep.Solve(int.MaxValue);
         if (any is null && !sweep.OutOfBudget) return new ArrangementDecision.Infeasible("no_arrangement");
+        if (any is null && !cpSat) return new ArrangementDecision.BudgetExhausted();
         if (any is null)
         {
             // The sweep could not settle it in its share: CP-SAT gets the rest of the budget.

@@ -85,7 +85,8 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
             var key = shape + search.InstantKey();
             if (!_instants.TryGet(key, out var seatable))
             {
-                var decision = search.Run(feasibilityOnly: true);
+                // An instant the sweep cannot settle is left to the evening's search (whose CP-SAT model holds it).
+                var decision = search.Run(feasibilityOnly: true, cpSat: false);
                 if (decision is ArrangementDecision.BudgetExhausted) return null;
                 _instants.Add(key, seatable = decision is ArrangementDecision.Feasible);
             }

@@ -20,6 +20,9 @@ internal sealed class PooledTables
     /// <summary>Tables of each pool.</summary>
     public List<UInt128> Pools { get; } = [];
 
+    /// <summary>Kind of each pool (<see cref="InterchangeableGroups.Kind"/>): pools of one kind are copies of each other.</summary>
+    public List<int> Kind { get; } = [];
+
     private readonly List<List<int[]>> _groups = [];
 
     /// <param name="merged">
@@ -50,7 +53,11 @@ internal sealed class PooledTables
                 if (counted) lone[groups.Kind[g]] = pool;
             }
             Pools[pool] |= mask;
-            if (pool == _groups.Count) _groups.Add([]);
+            if (pool == _groups.Count)
+            {
+                _groups.Add([]);
+                Kind.Add(groups.Kind[g]);
+            }
             _groups[pool].Add(members);
             foreach (var t in members) PoolOf[t] = pool;
         }

@@ -143,7 +143,7 @@ internal sealed class Sweep
     private bool Step(int depth, int moves, int maxMoves)
     {
         if (depth == _order.Length) return true;
-        if (++_nodes > _nodeBudget || (_nodes % 64 == 0 && _clock.Elapsed > Deadline)) OutOfBudget = true;
+        if (++_nodes > _nodeBudget || ((_nodes & 3) == 0 && _clock.Elapsed > Deadline)) OutOfBudget = true;
         if (_nodes > _quickPassEnd) _quickPassOver = true;
         if (Stopped) return false;
         // Every booking whose current tables are taken will cost a move: past the bound, give up here.
