@@ -207,10 +207,17 @@ internal sealed class AssignmentRun(
             }
             if (lockEvent is null)
             {
-                admission.LeaveToWorker(booking, now, deferral?.DueIn);
                 if (deferral?.Cause is { } cause) writer.Note(db, booking, cause);
-                await SaveAsync(db, tx, ct);
-                return new SubmitOutcome.Admitted(booking.Id, Terminal: false) { Committed = CommittedBooking.Of(db, booking) };
+                if (decision is not ArrangementDecision.BudgetExhausted || draft.HoldId is not null)
+                {
+                    admission.LeaveToWorker(booking, now, deferral?.DueIn);
+                    await SaveAsync(db, tx, ct);
+                    return new SubmitOutcome.Admitted(booking.Id, Terminal: false) { Committed = CommittedBooking.Of(db, booking) };
+                }
+                // Exact admission ran out of budget: a person decides, now, in this transaction (the
+                // advisory lock is held). Left waiting for the worker, a booking nobody proved seatable
+                // would be a variable in every later decision of the evening, and if it cannot be
+                // seated, every one of those would be refused or find no arrangement either.
             }
             writer.Start(db, booking, job.Trigger, leaseUntil: null);
             await writer.PlanAndStageAsync(db, r, booking, schedule, job.Trigger, lockEvent, job.Started, now, ct, decision);

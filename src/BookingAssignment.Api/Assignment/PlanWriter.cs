@@ -51,9 +51,9 @@ internal sealed class PlanWriter(
     /// of the V3 planner against <paramref name="schedule"/>.
     /// </summary>
     public async Task PlanAndStageAsync(BookingDb db, RestaurantModel r, Booking booking, IReadOnlyList<Occupancy> schedule, string trigger,
-        AppEvent lockEvent, long started, DateTimeOffset now, CancellationToken ct, ArrangementDecision? decided = null)
+        AppEvent? lockEvent, long started, DateTimeOffset now, CancellationToken ct, ArrangementDecision? decided = null)
     {
-        events.Add(db, lockEvent, r.Id, booking.Id);
+        if (lockEvent is not null) events.Add(db, lockEvent, r.Id, booking.Id);
         var decision = decided ?? telemetry.Decide(PipelineSelector.V3, () => Admission.Decide(planner, r, schedule,
             new PlanRequest(booking.PartySize, r.Rules.HeldWindow(booking.StartAt, booking.PartySize), booking.ZonePreference)));
         var (plan, reason) = decision switch
