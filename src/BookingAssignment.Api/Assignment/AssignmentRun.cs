@@ -208,16 +208,19 @@ internal sealed class AssignmentRun(
             if (lockEvent is null)
             {
                 if (deferral?.Cause is { } cause) writer.Note(db, booking, cause);
-                if (decision is not ArrangementDecision.BudgetExhausted || draft.HoldId is not null)
+                if (decision is null || decision is ArrangementDecision.BudgetExhausted && draft.HoldId is not null)
                 {
                     admission.LeaveToWorker(booking, now, deferral?.DueIn);
                     await SaveAsync(db, tx, ct);
                     return new SubmitOutcome.Admitted(booking.Id, Terminal: false) { Committed = CommittedBooking.Of(db, booking) };
                 }
-                // Exact admission ran out of budget: a person decides, now, in this transaction (the
-                // advisory lock is held). Left waiting for the worker, a booking nobody proved seatable
-                // would be a variable in every later decision of the evening, and if it cannot be
-                // seated, every one of those would be refused or find no arrangement either.
+                // Exact admission has decided (an arrangement, or out of budget: a person decides) in
+                // this transaction, under the advisory lock, which with the exclusion constraint is what
+                // makes a run safe (the Redis lock only keeps runs from colliding). So the run finishes
+                // now instead of leaving the booking to the worker: waiting, it would be one more
+                // variable in every later decision of the evening (and, unproved, possibly one that
+                // cannot be seated, failing each of them), and the guest would hear 202 for a booking
+                // that is already decided.
             }
             writer.Start(db, booking, job.Trigger, leaseUntil: null);
             await writer.PlanAndStageAsync(db, r, booking, schedule, job.Trigger, lockEvent, job.Started, now, ct, decision);

@@ -12,7 +12,9 @@ namespace BookingAssignment.Core.Planning;
 /// Model: one Boolean per (booking, set in its domain), exactly one per booking; at the start of
 /// every booking, each table is held by at most one of the bookings then in progress (two windows
 /// overlap exactly when one contains the other's start). Immovable bookings are already out of
-/// the domains. Solved twice, one worker on the calling thread (so the decision's CPU clock counts it):
+/// the domains. Solved twice, one worker on the calling thread (so the decision's CPU clock counts it;
+/// CP-SAT's own limit is in wall time, so it is given the budget left at the pace the decision has had,
+/// <see cref="DecisionClock.AtCurrentPace"/>):
 /// </para>
 /// <list type="number">
 /// <item>any arrangement, with the budget that is left: that is the decision. Identical tables are
@@ -38,7 +40,7 @@ internal static class CpSatSearch
         // a proof. Its arrangement, given tables by best fit, usually is an arrangement of the evening.
         var merged = new PooledTables(p, merged: true);
         var (relaxed, r, relaxedOptions) = BuildPooled(p, merged);
-        var guess = Run(relaxed, r, limit);
+        var guess = Run(relaxed, r, clock.AtCurrentPace(limit));
         if (guess.Status == CpSolverStatus.Infeasible) return (null, true);
         var first = guess.Chosen is null ? null
             : Concrete(p, merged, relaxedOptions, guess.Chosen) ?? Realize(p, merged, relaxedOptions, guess.Chosen, clock, deadline);
@@ -49,7 +51,7 @@ internal static class CpSatSearch
             if (limit <= TimeSpan.Zero) return (null, false);
             var pooled = new PooledTables(p);
             var (model, x, options) = BuildPooled(p, pooled);
-            var found = Run(model, x, limit);
+            var found = Run(model, x, clock.AtCurrentPace(limit));
             if (found.Status == CpSolverStatus.Infeasible) return (null, true);
             if (found.Chosen is null || Concrete(p, pooled, options, found.Chosen) is not { } exact) return (null, false);
             first = exact;
@@ -69,7 +71,7 @@ internal static class CpSatSearch
         // Moves weigh more than any difference in the new party's rank.
         var rank = LinearExpr.WeightedSum(y[0], Enumerable.Range(0, y[0].Length).Select(k => (long)k));
         free.Minimize(LinearExpr.Sum(moves) * y[0].Length + rank);
-        var better = Run(free, y, share);
+        var better = Run(free, y, clock.AtCurrentPace(share));
         return (better.Chosen is { } chosen ? Enumerable.Range(0, chosen.Length).Select(v => p.Domain[v][chosen[v]]).ToArray() : first, true);
     }
 

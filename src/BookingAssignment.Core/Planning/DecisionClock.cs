@@ -17,6 +17,8 @@ internal sealed class DecisionClock
     private readonly long _startNs;
     private readonly Stopwatch? _wall;
 
+    private readonly long _wallStart = Stopwatch.GetTimestamp();
+
     private DecisionClock()
     {
         if (HasThreadCpuTime && TryRead(out var ns)) _startNs = ns;
@@ -24,6 +26,19 @@ internal sealed class DecisionClock
     }
 
     public static DecisionClock Start() => new();
+
+    /// <summary>
+    /// Wall time for <paramref name="work"/> of this clock's time at the pace the decision has had so
+    /// far (wall over CPU time, 1 to <paramref name="cap"/>): for a solver whose limit is in wall time,
+    /// so that waiting for a core does not shorten its work any more than it shortens the sweep's.
+    /// </summary>
+    public TimeSpan AtCurrentPace(TimeSpan work, double cap = 8)
+    {
+        var spent = Elapsed;
+        if (_wall is not null || spent <= TimeSpan.Zero) return work;
+        var pace = Stopwatch.GetElapsedTime(_wallStart) / spent;
+        return work * Math.Clamp(pace, 1, cap);
+    }
 
     public TimeSpan Elapsed => _wall is { } wall ? wall.Elapsed : TimeSpan.FromTicks((Read() - _startNs) / 100);
 
