@@ -14,11 +14,13 @@ internal sealed class PlannerOptions
     /// <summary>Bookings starting within this many minutes are never moved.</summary>
     [Range(0, 1440)] public int FreezeMinutes { get; set; } = 60;
     /// <summary>
-    /// V3's exact admission (SPEC §4.2). Off by default for now: in a sell-out a quarter of the admitted
-    /// bookings ran out of the decision budget and went to manual review (docs/benchmarks.md).
-    /// Off, V3 admits by the capacity check and plans with the scored planner (at most MaxMoves moves), as before.
+    /// V3's exact admission (SPEC §4.2), on by default: admitted when some arrangement of the movable
+    /// bookings seats the party, 409 when none does, manual review only when the decision ran out of its
+    /// budget. Off (the previous behaviour, kept as a switch), V3 admits by the capacity check and plans
+    /// with the scored planner (at most MaxMoves moves); a request no table combination fits then goes to
+    /// manual review (no_table_combination_free).
     /// </summary>
-    public bool ExactAdmission { get; set; }
+    public bool ExactAdmission { get; set; } = true;
     /// <summary>Budget of one exact admission decision; past it the booking goes to manual review (planner_budget_exhausted).</summary>
     [Range(1, 5_000)] public int DecisionBudgetMs { get; set; } = 50;
     /// <summary>Budget of the exact decision for each start time offered by availability and in a 409's alternatives.</summary>

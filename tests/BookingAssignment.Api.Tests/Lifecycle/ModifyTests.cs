@@ -126,7 +126,9 @@ public sealed class ModifyTests
             b.ETag()));
         var answers = await Task.WhenAll(creates.Concat(patches));
 
-        Assert.All(answers, a => Assert.True(a.Code is 200 or 201 or 202 or 409, a.ToString()));
+        // A racing booking's exact admission may move an existing one to other tables (a reassign, which
+        // changes its ETag): the PATCH that still carries the creation ETag is then refused, as it must be.
+        Assert.All(answers, a => Assert.True(a.Code is 200 or 201 or 202 or 409 || a.Code == 412 && a.Str("code") == "etag_mismatch", a.ToString()));
         await V3Setup.WaitAllV3TerminalAsync(api.Db);
         Assert.Equal(0, await Lifecycle.OverlapsAsync(api.Db));
         Assert.Equal(0, await Lifecycle.InconsistentAsync(api.Db));

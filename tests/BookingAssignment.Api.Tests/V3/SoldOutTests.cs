@@ -114,10 +114,7 @@ public sealed class SoldOutTests
     {
         await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, maxParallel: 1, extra: [("Bookings:InlineBudgetMs", "50")]),
             configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, new AlwaysOutOfBudget()));
-        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Admitted Only")); // 5 tables
-        ApiResponse answer;
-        using (await api.Services.GetRequiredService<CoordinatorLimiter>().AcquireAsync(r.Id, CancellationToken.None))
-            answer = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0)));
+        var answer = await BookWithEverySlotTakenAsync(api, "Admitted Only");
 
         Assert.Equal(201, answer.Code);
         Assert.Equal(1, await api.Db.CountAsync(
@@ -136,10 +133,7 @@ public sealed class SoldOutTests
     {
         await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, maxParallel: 1,
             extra: [("Bookings:InlineBudgetMs", "50"), ("Planner:ExactAdmission", "true")]));
-        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Admitted Exactly")); // 5 tables
-        ApiResponse answer;
-        using (await api.Services.GetRequiredService<CoordinatorLimiter>().AcquireAsync(r.Id, CancellationToken.None))
-            answer = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0)));
+        var answer = await BookWithEverySlotTakenAsync(api, "Admitted Exactly");
 
         Assert.Equal(201, answer.Code);
         Assert.Equal(1, await api.Db.CountAsync(
@@ -147,6 +141,14 @@ public sealed class SoldOutTests
         Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM booking_table_assignments WHERE released_at IS NULL"));
         Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.rate_limited'"));
         Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.confirmed'"));
+    }
+
+    /// <summary>A party of two at 19:00 on a new five-table restaurant while its one coordinator slot is held (admitted only).</summary>
+    private static async Task<ApiResponse> BookWithEverySlotTakenAsync(ApiHost api, string name)
+    {
+        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor(name));
+        using (await api.Services.GetRequiredService<CoordinatorLimiter>().AcquireAsync(r.Id, CancellationToken.None))
+            return await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0)));
     }
 
     private sealed class AlwaysOutOfBudget : IAssignmentPlanner, IArrangementSolver
