@@ -73,7 +73,9 @@ internal sealed class ArrangementSearch
         if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
 
         var problem = new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order);
-        var sweep = new Sweep(problem, _options.NodeBudget, _clock, _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
+        // CP-SAT only where its model is small enough to pay; otherwise the sweep has the whole budget.
+        cpSat = cpSat && CpSatSearch.Worthwhile(problem, _options.CpSatMaxChoices);
+        var sweep = new Sweep(problem, _options.NodeBudget, _clock, cpSat && _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
         var any = sweep.Solve(int.MaxValue);
         if (any is null && !sweep.OutOfBudget) return new ArrangementDecision.Infeasible("no_arrangement");
         if (any is null && !cpSat) return new ArrangementDecision.BudgetExhausted();

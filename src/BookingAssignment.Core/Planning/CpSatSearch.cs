@@ -27,6 +27,30 @@ namespace BookingAssignment.Core.Planning;
 internal static class CpSatSearch
 {
     /// <summary>
+    /// Whether CP-SAT is worth the budget: its relaxation has at most <paramref name="maxChoices"/>
+    /// choices (booking × set or pool). Past that (a 60-table floor of joinable rows with no pools, 300
+    /// bookings: about 17,000), loading and presolving the model alone takes longer than a decision's
+    /// budget, and the sweep is better given all of it.
+    /// </summary>
+    public static bool Worthwhile(SweepProblem p, int maxChoices)
+    {
+        var merged = new PooledTables(p, merged: true);
+        var choices = 0;
+        var pools = new HashSet<(int Pool, int Need)>();
+        foreach (var domain in p.Domain)
+        {
+            pools.Clear();
+            foreach (var s in domain)
+            {
+                var pool = merged.PoolOf[(int)UInt128.TrailingZeroCount(p.SetMask[s])];
+                if (pool < 0 || pools.Add((pool, p.Sets[s].Count))) choices++;
+            }
+            if (choices > maxChoices) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// An arrangement (set per variable, as the sweep returns it), or null with whether "none" is
     /// proved. <paramref name="deadline"/> is on the decision's clock.
     /// </summary>
@@ -39,7 +63,7 @@ internal static class CpSatSearch
         // First the relaxation that counts every copy of a group as one pool: small, and its "no" is
         // a proof. Its arrangement, given tables by best fit, usually is an arrangement of the evening.
         var merged = new PooledTables(p, merged: true);
-        var (relaxed, r, relaxedOptions) = BuildPooled(p, merged);
+        var (relaxed, r, relaxedOptions) = BuildModel(p, merged);
         var guess = Run(relaxed, r, clock.AtCurrentPace(limit));
         if (guess.Status == CpSolverStatus.Infeasible) return (null, true);
         var first = guess.Chosen is null ? null
@@ -50,7 +74,7 @@ internal static class CpSatSearch
             limit = deadline - clock.Elapsed;
             if (limit <= TimeSpan.Zero) return (null, false);
             var pooled = new PooledTables(p);
-            var (model, x, options) = BuildPooled(p, pooled);
+            var (model, x, options) = BuildModel(p, pooled);
             var found = Run(model, x, clock.AtCurrentPace(limit));
             if (found.Status == CpSolverStatus.Infeasible) return (null, true);
             if (found.Chosen is null || Concrete(p, pooled, options, found.Chosen) is not { } exact) return (null, false);
@@ -61,7 +85,7 @@ internal static class CpSatSearch
         var left = deadline - clock.Elapsed;
         var share = moveBudget < left ? moveBudget : left;
         if (share <= TimeSpan.Zero) return (first, true);
-        var (free, y) = Build(p);
+        var (free, y, _) = BuildModel(p, pooled: null);
         var moves = new List<LinearExpr>();
         for (var v = 0; v < y.Length; v++)
         {
@@ -127,9 +151,10 @@ internal static class CpSatSearch
     /// <summary>
     /// The feasibility model: named sets outside pools, counts inside them. A booking's current
     /// tables are left out when they hold a smaller set that fits it (kept in its domain only so it
-    /// need not move): any arrangement that uses them still fits on the smaller set.
+    /// need not move): any arrangement that uses them still fits on the smaller set. Without pools
+    /// (<paramref name="pooled"/> null), every set of every domain is named, in domain order.
     /// </summary>
-    private static (CpModel Model, BoolVar[][] X, Option[][] Options) BuildPooled(SweepProblem p, PooledTables pooled)
+    private static (CpModel Model, BoolVar[][] X, Option[][] Options) BuildModel(SweepProblem p, PooledTables? pooled)
     {
         var n = p.Domain.Length;
         var model = new CpModel();
@@ -142,40 +167,52 @@ internal static class CpSatSearch
             foreach (var s in p.Domain[v])
             {
                 var mask = p.SetMask[s];
-                if (s == current && p.Domain[v].Any(o => o != s && (p.SetMask[o] & ~mask) == 0)) continue;
-                var pool = pooled.PoolOf[(int)UInt128.TrailingZeroCount(mask)];
+                var pool = pooled?.PoolOf[(int)UInt128.TrailingZeroCount(mask)] ?? -1;
+                if (pooled is not null && s == current && p.Domain[v].Any(o => o != s && (p.SetMask[o] & ~mask) == 0)) continue;
                 if (pool < 0) list.Add(new Option(mask, 1, -1, s));
-                else if (!list.Any(o => o.Pool == pool && o.Need == p.Sets[s].Count)) list.Add(new Option(pooled.Pools[pool], p.Sets[s].Count, pool, -1));
+                else if (!list.Any(o => o.Pool == pool && o.Need == p.Sets[s].Count)) list.Add(new Option(pooled!.Pools[pool], p.Sets[s].Count, pool, -1));
             }
             options[v] = list.ToArray();
             x[v] = list.Select(_ => model.NewBoolVar(string.Empty)).ToArray();
             model.AddExactlyOne(x[v]);
         }
-        var holders = new List<ILiteral>();
-        foreach (var instant in p.Start.Distinct().Order())
+        var holders = Enumerable.Range(0, p.Tables).Select(_ => new List<ILiteral>()).ToArray();
+        var load = Enumerable.Range(0, pooled?.Pools.Count ?? 0).Select(_ => new List<LinearExpr>()).ToArray();
+        foreach (var active in MaximalInstants(p))
         {
-            for (var t = 0; t < p.Tables; t++)
-            {
-                if (pooled.PoolOf[t] >= 0) continue;
-                holders.Clear();
-                for (var v = 0; v < n; v++)
-                    if (p.Start[v] <= instant && instant < p.End[v])
-                        for (var k = 0; k < x[v].Length; k++)
-                            if (options[v][k].Pool < 0 && (options[v][k].Mask & (UInt128.One << t)) != 0) holders.Add(x[v][k]);
-                if (holders.Count > 1) model.AddAtMostOne(holders);
-            }
-            for (var pool = 0; pool < pooled.Pools.Count; pool++)
-            {
-                var terms = new List<LinearExpr>();
-                for (var v = 0; v < n; v++)
-                    if (p.Start[v] <= instant && instant < p.End[v])
-                        for (var k = 0; k < x[v].Length; k++)
-                            if (options[v][k].Pool == pool) terms.Add(x[v][k] * options[v][k].Need);
-                if (terms.Count > 0) model.Add(LinearExpr.Sum(terms) <= (long)UInt128.PopCount(pooled.Pools[pool]));
-            }
+            foreach (var list in holders) list.Clear();
+            foreach (var list in load) list.Clear();
+            foreach (var v in active)
+                for (var k = 0; k < x[v].Length; k++)
+                {
+                    var o = options[v][k];
+                    if (o.Pool >= 0) load[o.Pool].Add(x[v][k] * o.Need);
+                    else
+                        for (var rest = o.Mask; rest != 0; rest &= rest - 1) holders[(int)UInt128.TrailingZeroCount(rest)].Add(x[v][k]);
+                }
+            foreach (var list in holders) if (list.Count > 1) model.AddAtMostOne(list);
+            for (var pool = 0; pool < load.Length; pool++)
+                if (load[pool].Count > 0) model.Add(LinearExpr.Sum(load[pool]) <= (long)UInt128.PopCount(pooled!.Pools[pool]));
         }
-        if (!pooled.Merged) BreakSymmetry(model, p, pooled, x, options);
+        if (pooled is { Merged: false }) BreakSymmetry(model, p, pooled, x, options);
         return (model, x, options);
+    }
+
+    /// <summary>
+    /// The bookings in progress at each booking's start, keeping only the sets not contained in the
+    /// next start's (no one in them ends before it): the maximal groups of overlapping windows, one
+    /// "at most one per table" each.
+    /// </summary>
+    private static IEnumerable<int[]> MaximalInstants(SweepProblem p)
+    {
+        var starts = p.Start.Distinct().Order().ToArray();
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var instant = starts[i];
+            var active = Enumerable.Range(0, p.Domain.Length).Where(v => p.Start[v] <= instant && instant < p.End[v]).ToArray();
+            if (i + 1 < starts.Length && active.All(v => p.End[v] > starts[i + 1])) continue;
+            yield return active;
+        }
     }
 
     /// <summary>
@@ -237,40 +274,6 @@ internal static class CpSatSearch
             for (var b = a + 1; b < n; b++)
                 if (p.Start[a] < p.End[b] && p.Start[b] < p.End[a] && (p.SetMask[result[a]] & p.SetMask[result[b]]) != 0) return null;
         return result;
-    }
-
-    private static (CpModel Model, BoolVar[][] X) Build(SweepProblem p)
-    {
-        var n = p.Domain.Length;
-        var model = new CpModel();
-        var x = new BoolVar[n][];
-        for (var v = 0; v < n; v++)
-        {
-            x[v] = new BoolVar[p.Domain[v].Length];
-            for (var k = 0; k < x[v].Length; k++) x[v][k] = model.NewBoolVar(string.Empty);
-            model.AddExactlyOne(x[v]);
-        }
-        var holders = new List<ILiteral>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var key = new System.Text.StringBuilder();
-        foreach (var instant in p.Start.Distinct().Order())
-            for (var t = 0; t < p.Tables; t++)
-            {
-                holders.Clear();
-                key.Clear();
-                for (var v = 0; v < n; v++)
-                {
-                    if (p.Start[v] > instant || instant >= p.End[v]) continue;
-                    for (var k = 0; k < x[v].Length; k++)
-                        if ((p.SetMask[p.Domain[v][k]] & (UInt128.One << t)) != 0)
-                        {
-                            holders.Add(x[v][k]);
-                            key.Append(v).Append(':').Append(k).Append(',');
-                        }
-                }
-                if (holders.Count > 1 && seen.Add(key.ToString())) model.AddAtMostOne(holders);
-            }
-        return (model, x);
     }
 
     private static (CpSolverStatus Status, int[]? Chosen) Run(CpModel model, BoolVar[][] x, TimeSpan limit)

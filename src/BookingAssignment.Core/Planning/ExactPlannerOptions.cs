@@ -18,11 +18,18 @@ public sealed record ExactPlannerOptions
 
     /// <summary>
     /// Time the planner's own depth-first search may spend on the whole evening (on the decision's
-    /// clock) before the problem goes to CP-SAT for the rest of <see cref="Budget"/>. The sweep
+    /// clock) before the problem goes to CP-SAT for the rest of <see cref="Budget"/> (when it is no
+    /// larger than <see cref="CpSatMaxChoices"/>; otherwise the sweep has the whole budget). The sweep
     /// settles nearly every decision in well under a millisecond; the few it cannot are the proofs
     /// that need clause learning.
     /// </summary>
     public TimeSpan SweepBudget { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Largest problem handed to CP-SAT, in choices of its relaxation (booking × named set or pool).
+    /// Larger ones cost more than the budget to load and presolve; the sweep then has the whole budget.
+    /// </summary>
+    public int CpSatMaxChoices { get; init; } = 4_000;
 
     /// <summary>Search nodes of one decision (a deterministic bound beside the clock).</summary>
     public long NodeBudget { get; init; } = 2_000_000;
