@@ -59,7 +59,12 @@ internal sealed class AssignmentRun(
     }
 
     /// <summary>Why and when an admitted-only booking goes to the worker: an event staged with it, and when it is due.</summary>
-    public sealed record Deferral(AppEvent? Cause, TimeSpan? DueIn);
+    /// <param name="Decide">
+    /// Finish the run in the admission's transaction when V3's exact decision is in hand: only where
+    /// nothing failed (the limit was full, the lock contended). After a fault or repeated conflicts
+    /// the booking is admitted only, and the worker retries the run.
+    /// </param>
+    public sealed record Deferral(AppEvent? Cause, TimeSpan? DueIn, bool Decide = false);
 
     /// <summary>
     /// Refused under the locks. The alternatives (a search of their own) and the rejection event come
@@ -111,7 +116,8 @@ internal sealed class AssignmentRun(
             }
             catch (Exception ex) when (DbErrors.IsConflict(ex) && attempt < 3)
             {
-                // Serialization hiccup: admission is all-or-nothing, so simply try again.
+                // Serialization hiccup: admission is all-or-nothing, so simply try again (admission only).
+                deferral = deferral with { Decide = false };
             }
         }
     }
@@ -171,7 +177,7 @@ internal sealed class AssignmentRun(
     /// <summary>Leaves the job to the worker: a new booking is admitted only, a claimed one gets a retry.</summary>
     private async Task<SubmitOutcome> DeferAsync(Job job, string reason, AppEvent? cause, CancellationToken ct)
     {
-        if (job.Draft is { } draft) return await AdmitOnlyAsync(job.Restaurant, draft, new Deferral(cause, null), ct);
+        if (job.Draft is { } draft) return await AdmitOnlyAsync(job.Restaurant, draft, new Deferral(cause, null, Decide: reason == "lock_contention"), ct);
         await retries.ScheduleAsync(job.BookingId, job.Trigger, reason, job.ClaimedVersion, cause, ct);
         return new SubmitOutcome.Admitted(job.BookingId, Terminal: false);
     }
@@ -208,7 +214,7 @@ internal sealed class AssignmentRun(
             if (lockEvent is null)
             {
                 if (deferral?.Cause is { } cause) writer.Note(db, booking, cause);
-                if (decision is null || decision is ArrangementDecision.BudgetExhausted && draft.HoldId is not null)
+                if (decision is null || deferral is not { Decide: true } || decision is ArrangementDecision.BudgetExhausted && draft.HoldId is not null)
                 {
                     admission.LeaveToWorker(booking, now, deferral?.DueIn);
                     await SaveAsync(db, tx, ct);
