@@ -81,23 +81,18 @@ internal sealed class Admission(
         decision = null;
         if (pipeline == PipelineSelector.V3 && exact is IArrangementSolver)
         {
-            var faulted = false;
+            // A fault of the solver is not a decision (null): the capacity check admits, and the run
+            // that assigns meets the fault again and retries.
             try { decision = Decide(exact, r, schedule, request); }
-            catch (Exception) when (admitOnly)
-            {
-                decision = new ArrangementDecision.BudgetExhausted();
-                faulted = true;
-            }
+            catch (Exception) when (admitOnly) { decision = null; }
             if (decision is ArrangementDecision.Infeasible no)
             {
                 if (d.HoldId is null) return new AdmissionResult.Rejected(no.Reason, schedule);
                 decision = null; // a live hold is never refused: the run that assigns decides again
             }
-            // Out of budget: admitted for a person only while the necessary condition still holds.
-            else if (decision is ArrangementDecision.BudgetExhausted && d.HoldId is null && _capacity.Check(r.Floor, schedule, request) is { Ok: false } full)
+            // Out of budget (or a fault): admitted only while the necessary condition still holds.
+            else if (decision is not ArrangementDecision.Feasible && d.HoldId is null && _capacity.Check(r.Floor, schedule, request) is { Ok: false } full)
                 return new AdmissionResult.Rejected(full.Reason!, schedule);
-            // A fault is not a decision: the run that assigns meets it again and retries.
-            if (faulted) decision = null;
         }
         // A live hold (its capacity was reserved when it was granted, and it is not in the schedule) is admitted as it stands.
         else if (d.HoldId is null && _capacity.Check(r.Floor, schedule, request) is { Ok: false } capacity)

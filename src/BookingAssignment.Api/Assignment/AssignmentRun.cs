@@ -159,7 +159,7 @@ internal sealed class AssignmentRun(
         var r = job.Restaurant;
         await using var lease = await locks.AcquireAsync(AdvisoryLock.Resource(r.Id, r.Rules.ServiceDate(job.StartsAt)), ct);
         telemetry.LockWait.Record(lease.WaitMs, new KeyValuePair<string, object?>("mode", lease.Mode.ToString()));
-        if (lease.Contended) return await DeferAsync(job, "lock_contention", CoordinatorEvents.LockContention(lease, job.Trigger), ct);
+        if (lease.Contended) return await DeferAsync(job, "lock_contention", CoordinatorEvents.LockContention(lease, job.Trigger), decide: true, ct);
         for (var replan = 1; replan <= options.Value.ReplansPerRun; replan++)
         {
             try
@@ -171,13 +171,13 @@ internal sealed class AssignmentRun(
                 // Exclusion conflict or lost race (e.g. to an operator): nothing was written; re-plan on fresh data.
             }
         }
-        return await DeferAsync(job, "conflict_after_replans", cause: null, ct);
+        return await DeferAsync(job, "conflict_after_replans", cause: null, decide: false, ct);
     }
 
-    /// <summary>Leaves the job to the worker: a new booking is admitted only, a claimed one gets a retry.</summary>
-    private async Task<SubmitOutcome> DeferAsync(Job job, string reason, AppEvent? cause, CancellationToken ct)
+    /// <summary>Leaves the job to the worker: a new booking is admitted only (<see cref="Deferral.Decide"/>), a claimed one gets a retry.</summary>
+    private async Task<SubmitOutcome> DeferAsync(Job job, string reason, AppEvent? cause, bool decide, CancellationToken ct)
     {
-        if (job.Draft is { } draft) return await AdmitOnlyAsync(job.Restaurant, draft, new Deferral(cause, null, Decide: reason == "lock_contention"), ct);
+        if (job.Draft is { } draft) return await AdmitOnlyAsync(job.Restaurant, draft, new Deferral(cause, null, decide), ct);
         await retries.ScheduleAsync(job.BookingId, job.Trigger, reason, job.ClaimedVersion, cause, ct);
         return new SubmitOutcome.Admitted(job.BookingId, Terminal: false);
     }
@@ -214,7 +214,7 @@ internal sealed class AssignmentRun(
             if (lockEvent is null)
             {
                 if (deferral?.Cause is { } cause) writer.Note(db, booking, cause);
-                if (decision is null || deferral is not { Decide: true } || decision is ArrangementDecision.BudgetExhausted && draft.HoldId is not null)
+                if (decision is null || deferral is not { Decide: true })
                 {
                     admission.LeaveToWorker(booking, now, deferral?.DueIn);
                     await SaveAsync(db, tx, ct);

@@ -73,19 +73,22 @@ internal sealed class ArrangementSearch
         if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
 
         var problem = new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order);
-        // CP-SAT only where its model is small enough to pay; otherwise the sweep has the whole budget.
-        cpSat = cpSat && CpSatSearch.Worthwhile(problem, _options.CpSatMaxChoices);
         var sweep = new Sweep(problem, _options.NodeBudget, _clock, cpSat && _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
         var any = sweep.Solve(int.MaxValue);
-        if (any is null && !sweep.OutOfBudget) return new ArrangementDecision.Infeasible("no_arrangement");
-        if (any is null && !cpSat) return new ArrangementDecision.BudgetExhausted();
-        if (any is null)
+        if (any is null && sweep.OutOfBudget && cpSat)
         {
-            // The sweep could not settle it in its share: CP-SAT gets the rest of the budget.
-            var (found, proved) = CpSatSearch.Solve(problem, _deadline, feasibilityOnly ? TimeSpan.Zero : _options.MoveBudget, _clock);
-            if (found is not null) return new ArrangementDecision.Feasible(ToPlan(found));
-            return proved ? new ArrangementDecision.Infeasible("no_arrangement") : new ArrangementDecision.BudgetExhausted();
+            // The sweep could not settle it in its share: CP-SAT gets the rest of the budget, when its
+            // model is small enough to pay; otherwise the sweep does (keeping the failed states it learnt).
+            if (CpSatSearch.TrySolve(problem, _deadline, feasibilityOnly ? TimeSpan.Zero : _options.MoveBudget, _options.CpSatMaxChoices, _clock,
+                    out var found, out var proved))
+            {
+                if (found is not null) return new ArrangementDecision.Feasible(ToPlan(found));
+                return proved ? new ArrangementDecision.Infeasible("no_arrangement") : new ArrangementDecision.BudgetExhausted();
+            }
+            sweep.Deadline = _deadline;
+            any = sweep.Solve(int.MaxValue);
         }
+        if (any is null) return sweep.OutOfBudget ? new ArrangementDecision.BudgetExhausted() : new ArrangementDecision.Infeasible("no_arrangement");
         if (feasibilityOnly) return new ArrangementDecision.Feasible(ToPlan(any));
         // Fewer moves, top down: each pass looks for an arrangement with fewer moves than the best so
         // far; the pass that finds none proves the best minimal. Fewer moves is a preference, not part

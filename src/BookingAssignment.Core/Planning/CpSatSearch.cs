@@ -27,65 +27,58 @@ namespace BookingAssignment.Core.Planning;
 internal static class CpSatSearch
 {
     /// <summary>
-    /// Whether CP-SAT is worth the budget: its relaxation has at most <paramref name="maxChoices"/>
-    /// choices (booking × set or pool). Past that (a 60-table floor of joinable rows with no pools, 300
-    /// bookings: about 17,000), loading and presolving the model alone takes longer than a decision's
-    /// budget, and the sweep is better given all of it.
-    /// </summary>
-    public static bool Worthwhile(SweepProblem p, int maxChoices)
-    {
-        var merged = new PooledTables(p, merged: true);
-        var choices = 0;
-        var pools = new HashSet<(int Pool, int Need)>();
-        foreach (var domain in p.Domain)
-        {
-            pools.Clear();
-            foreach (var s in domain)
-            {
-                var pool = merged.PoolOf[(int)UInt128.TrailingZeroCount(p.SetMask[s])];
-                if (pool < 0 || pools.Add((pool, p.Sets[s].Count))) choices++;
-            }
-            if (choices > maxChoices) return false;
-        }
-        return true;
-    }
-
-    /// <summary>
     /// An arrangement (set per variable, as the sweep returns it), or null with whether "none" is
-    /// proved. <paramref name="deadline"/> is on the decision's clock.
+    /// proved; <paramref name="deadline"/> is on the decision's clock. False, with nothing tried, when
+    /// the relaxation has more than <paramref name="maxChoices"/> choices (booking × named set or pool):
+    /// past that (a 60-table floor of joinable rows with no pools, 300 bookings: about 17,000), loading
+    /// and presolving the model alone takes longer than a decision's budget.
     /// </summary>
-    public static (int[]? Assignment, bool Proved) Solve(SweepProblem p, TimeSpan deadline, TimeSpan moveBudget, DecisionClock clock)
+    public static bool TrySolve(SweepProblem p, TimeSpan deadline, TimeSpan moveBudget, int maxChoices, DecisionClock clock,
+        out int[]? assignment, out bool proved)
     {
-        if (p.Domain.Any(d => d.Length == 0)) return (null, true);
+        (assignment, proved) = (null, false);
+        if (p.Domain.Any(d => d.Length == 0)) return proved = true;
         var limit = deadline - clock.Elapsed;
-        if (limit <= TimeSpan.Zero) return (null, false);
+        if (limit <= TimeSpan.Zero) return true;
 
         // First the relaxation that counts every copy of a group as one pool: small, and its "no" is
         // a proof. Its arrangement, given tables by best fit, usually is an arrangement of the evening.
         var merged = new PooledTables(p, merged: true);
-        var (relaxed, r, relaxedOptions) = BuildModel(p, merged);
+        var relaxedOptions = OptionsOf(p, merged);
+        if (relaxedOptions.Sum(o => o.Length) > maxChoices) return false;
+        var (relaxed, r) = BuildModel(p, merged, relaxedOptions);
         var guess = Run(relaxed, r, clock.AtCurrentPace(limit));
-        if (guess.Status == CpSolverStatus.Infeasible) return (null, true);
+        if (guess.Status == CpSolverStatus.Infeasible) return proved = true;
         var first = guess.Chosen is null ? null
             : Concrete(p, merged, relaxedOptions, guess.Chosen) ?? Realize(p, merged, relaxedOptions, guess.Chosen, clock, deadline);
         if (first is null)
         {
             // Then the exact model: copies of a group each their own pool.
             limit = deadline - clock.Elapsed;
-            if (limit <= TimeSpan.Zero) return (null, false);
             var pooled = new PooledTables(p);
-            var (model, x, options) = BuildModel(p, pooled);
-            var found = Run(model, x, clock.AtCurrentPace(limit));
-            if (found.Status == CpSolverStatus.Infeasible) return (null, true);
-            if (found.Chosen is null || Concrete(p, pooled, options, found.Chosen) is not { } exact) return (null, false);
-            first = exact;
+            var options = OptionsOf(p, pooled);
+            var (model, x) = BuildModel(p, pooled, options);
+            var found = limit > TimeSpan.Zero ? Run(model, x, clock.AtCurrentPace(limit)) : default;
+            if (found.Status == CpSolverStatus.Infeasible) return proved = true;
+            first = found.Chosen is null ? null : Concrete(p, pooled, options, found.Chosen);
+            if (first is null) return true; // out of budget: nothing proved
         }
+        assignment = FewerMoves(p, first, deadline, moveBudget, clock);
+        return true;
+    }
 
-        first = BackHome(p, first);
+    /// <summary>
+    /// Fewer moves for an arrangement found: bookings go back to their current tables where those
+    /// are free, then, within the move budget, CP-SAT on the model with every table named (a booking's
+    /// current tables matter now) minimises moves, then the new party's rank.
+    /// </summary>
+    private static int[] FewerMoves(SweepProblem p, int[] found, TimeSpan deadline, TimeSpan moveBudget, DecisionClock clock)
+    {
+        var first = BackHome(p, found);
         var left = deadline - clock.Elapsed;
         var share = moveBudget < left ? moveBudget : left;
-        if (share <= TimeSpan.Zero) return (first, true);
-        var (free, y, _) = BuildModel(p, pooled: null);
+        if (share <= TimeSpan.Zero) return first;
+        var (free, y) = BuildModel(p, pooled: null, OptionsOf(p, pooled: null));
         var moves = new List<LinearExpr>();
         for (var v = 0; v < y.Length; v++)
         {
@@ -96,7 +89,7 @@ internal static class CpSatSearch
         var rank = LinearExpr.WeightedSum(y[0], Enumerable.Range(0, y[0].Length).Select(k => (long)k));
         free.Minimize(LinearExpr.Sum(moves) * y[0].Length + rank);
         var better = Run(free, y, clock.AtCurrentPace(share));
-        return (better.Chosen is { } chosen ? Enumerable.Range(0, chosen.Length).Select(v => p.Domain[v][chosen[v]]).ToArray() : first, true);
+        return better.Chosen is { } chosen ? Enumerable.Range(0, chosen.Length).Select(v => p.Domain[v][chosen[v]]).ToArray() : first;
     }
 
     /// <summary>
@@ -149,33 +142,40 @@ internal static class CpSatSearch
     private readonly record struct Option(UInt128 Mask, int Need, int Pool, int Set);
 
     /// <summary>
-    /// The feasibility model: named sets outside pools, counts inside them. A booking's current
-    /// tables are left out when they hold a smaller set that fits it (kept in its domain only so it
-    /// need not move): any arrangement that uses them still fits on the smaller set. Without pools
-    /// (<paramref name="pooled"/> null), every set of every domain is named, in domain order.
+    /// Each booking's choices: named sets outside pools, a count of tables inside one. A booking's
+    /// current tables are left out when they hold a smaller set that fits it (kept in its domain only
+    /// so it need not move): any arrangement that uses them still fits on the smaller set. Without
+    /// pools (<paramref name="pooled"/> null), every set of every domain is named, in domain order.
     /// </summary>
-    private static (CpModel Model, BoolVar[][] X, Option[][] Options) BuildModel(SweepProblem p, PooledTables? pooled)
+    private static Option[][] OptionsOf(SweepProblem p, PooledTables? pooled)
     {
-        var n = p.Domain.Length;
-        var model = new CpModel();
-        var x = new BoolVar[n][];
-        var options = new Option[n][];
-        for (var v = 0; v < n; v++)
+        var options = new Option[p.Domain.Length][];
+        for (var v = 0; v < options.Length; v++)
         {
-            var current = p.Current[v];
             var list = new List<Option>();
             foreach (var s in p.Domain[v])
             {
                 var mask = p.SetMask[s];
                 var pool = pooled?.PoolOf[(int)UInt128.TrailingZeroCount(mask)] ?? -1;
-                if (pooled is not null && s == current && p.Domain[v].Any(o => o != s && (p.SetMask[o] & ~mask) == 0)) continue;
+                if (pooled is not null && s == p.Current[v] && p.Domain[v].Any(o => o != s && (p.SetMask[o] & ~mask) == 0)) continue;
                 if (pool < 0) list.Add(new Option(mask, 1, -1, s));
                 else if (!list.Any(o => o.Pool == pool && o.Need == p.Sets[s].Count)) list.Add(new Option(pooled!.Pools[pool], p.Sets[s].Count, pool, -1));
             }
             options[v] = list.ToArray();
-            x[v] = list.Select(_ => model.NewBoolVar(string.Empty)).ToArray();
-            model.AddExactlyOne(x[v]);
         }
+        return options;
+    }
+
+    /// <summary>The model over <paramref name="options"/>: exactly one each, at most one booking per named table and at most a pool's size in it, at every maximal instant.</summary>
+    private static (CpModel Model, BoolVar[][] X) BuildModel(SweepProblem p, PooledTables? pooled, Option[][] options)
+    {
+        var model = new CpModel();
+        var x = options.Select(o =>
+        {
+            var vars = o.Select(_ => model.NewBoolVar(string.Empty)).ToArray();
+            model.AddExactlyOne(vars);
+            return vars;
+        }).ToArray();
         var holders = Enumerable.Range(0, p.Tables).Select(_ => new List<ILiteral>()).ToArray();
         var load = Enumerable.Range(0, pooled?.Pools.Count ?? 0).Select(_ => new List<LinearExpr>()).ToArray();
         foreach (var active in MaximalInstants(p))
@@ -195,7 +195,7 @@ internal static class CpSatSearch
                 if (load[pool].Count > 0) model.Add(LinearExpr.Sum(load[pool]) <= (long)UInt128.PopCount(pooled!.Pools[pool]));
         }
         if (pooled is { Merged: false }) BreakSymmetry(model, p, pooled, x, options);
-        return (model, x, options);
+        return (model, x);
     }
 
     /// <summary>

@@ -18,15 +18,13 @@ namespace BookingAssignment.Core.Planning;
 /// (<see cref="CpSatSearch"/>) for the rest of the budget.</item>
 /// </list>
 /// The search is bounded by time and nodes; running out is <see cref="ArrangementDecision.BudgetExhausted"/>,
-/// never a guess. Answers for one instant are remembered by content (<see cref="InstantAnswers"/>),
-/// and so are refusals proved on a whole evening (<see cref="EveningRefusals"/>): a sold-out evening
-/// asked again and again is refused from memory.
+/// never a guess. Answers for one instant are remembered by content (<see cref="InstantAnswers"/>):
+/// a sold-out evening asked again and again is refused from memory.
 /// </summary>
 public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolver, IAssignmentPlanner
 {
     private readonly CapacityCheck _capacity = new();
     private readonly InstantAnswers _instants = InstantAnswers.Shared;
-    private readonly EveningRefusals _refusals = EveningRefusals.Shared;
     // Tries a free set first and only then its bounded move search: one call covers both quick paths.
     private readonly TablePlanner _fewMoves = new(options.Scoring with { MaxMoves = 2 });
 
@@ -54,12 +52,8 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
         if (!anyWaiting && Planned(floor, occupied, request) is { } quick) return quick;
         var search = new ArrangementSearch(floor, occupied, request, options, clock);
         if (anyWaiting && !search.HasWaitingBookings && Planned(floor, occupied, request) is { } later) return later;
-        // Past the quick paths: a refusal proved on this very evening may already settle it.
-        var evening = EveningRefusals.Key(floor, occupied);
-        if (_refusals.Refuses(evening, floor, request)) return new ArrangementDecision.Infeasible("no_arrangement");
-        var decision = InfeasibleAtSomeInstant(floor, occupied, request, clock) ?? search.Run();
-        if (decision is ArrangementDecision.Infeasible) _refusals.Add(evening, floor, request);
-        return decision;
+        if (InfeasibleAtSomeInstant(floor, occupied, request, clock) is { } proof) return proof;
+        return search.Run();
     }
 
     /// <summary>

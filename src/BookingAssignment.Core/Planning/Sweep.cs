@@ -85,6 +85,7 @@ internal sealed class Sweep
     /// <summary>When the search gives up (elapsed on the decision's clock).</summary>
     public TimeSpan Deadline { get; set; }
 
+    /// <summary>The last <see cref="Solve"/> stopped at the deadline or the node budget (nodes count across solves).</summary>
     public bool OutOfBudget { get; private set; }
 
     // The first pass of each solve skips the look-ahead and stops after a few nodes: most
@@ -98,6 +99,7 @@ internal sealed class Sweep
     /// <summary>One complete arrangement with at most <paramref name="maxMoves"/> moves, or null (none, or out of budget).</summary>
     public int[]? Solve(int maxMoves)
     {
+        OutOfBudget = false;
         var n = _order.Length;
         if (_tried.Length != n) _tried = Enumerable.Range(0, n).Select(_ => new List<int[]>()).ToArray();
         _key = new int[_p.Tables];

@@ -105,50 +105,37 @@ public sealed class SoldOutTests
 
     /// <summary>
     /// Every coordinator slot is taken, so a new booking is admitted only (without exact admission:
-    /// 202, and the worker assigns later). When V3's exact decision ran out of budget, the booking must
-    /// not wait for the worker: until then it would be a variable in every decision of the evening,
-    /// and one that cannot be seated makes each of those fail. It goes to manual review at once.
+    /// 202, and the worker assigns later). V3's exact decision is already in hand, under the advisory
+    /// lock, so the run finishes in that transaction with 201: an arrangement is committed with its
+    /// tables and the whole walk of transitions; a decision that ran out of budget goes to manual
+    /// review at once. Waiting for the worker, the booking would be a variable in every decision of
+    /// the evening, and an unproved one that cannot be seated makes each of those fail.
     /// </summary>
-    [Fact]
-    public async Task AdmittedOnlyAnExhaustedDecisionGoesToManualReviewAtOnceNotToTheWorker()
-    {
-        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, maxParallel: 1, extra: [("Bookings:InlineBudgetMs", "50")]),
-            configureServices: services => services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, new AlwaysOutOfBudget()));
-        var answer = await BookWithEverySlotTakenAsync(api, "Admitted Only");
-
-        Assert.Equal(201, answer.Code);
-        Assert.Equal(1, await api.Db.CountAsync(
-            "SELECT count(*) FROM bookings WHERE assignment_state = 'manual_review' AND assignment_reason = 'planner_budget_exhausted' AND next_attempt_at IS NULL"));
-        Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.rate_limited'"));
-        Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.manual_review'"));
-    }
-
-    /// <summary>
-    /// The same with V3's exact admission and a seatable request: the decision already holds the
-    /// arrangement, under the advisory lock, so the run finishes in that transaction — 201 with
-    /// tables and the whole walk of transitions — rather than 202 and a wait for the worker.
-    /// </summary>
-    [Fact]
-    public async Task AdmittedOnlyAnExactArrangementIsCommittedAtOnceWith201()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AdmittedOnlyTheExactDecisionFinishesTheRunWith201(bool outOfBudget)
     {
         await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false, maxParallel: 1,
-            extra: [("Bookings:InlineBudgetMs", "50"), ("Planner:ExactAdmission", "true")]));
-        var answer = await BookWithEverySlotTakenAsync(api, "Admitted Exactly");
+                extra: [("Bookings:InlineBudgetMs", "50"), ("Planner:ExactAdmission", "true")]),
+            configureServices: services =>
+            {
+                if (outOfBudget) services.AddKeyedSingleton<IAssignmentPlanner>(PipelineSelector.V3, new AlwaysOutOfBudget());
+            });
+        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor(outOfBudget ? "Admitted Only" : "Admitted Exactly")); // 5 tables
+        ApiResponse answer;
+        using (await api.Services.GetRequiredService<CoordinatorLimiter>().AcquireAsync(r.Id, CancellationToken.None))
+            answer = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0)));
 
         Assert.Equal(201, answer.Code);
-        Assert.Equal(1, await api.Db.CountAsync(
-            "SELECT count(*) FROM bookings WHERE status = 'confirmed' AND assignment_state = 'confirmed' AND next_attempt_at IS NULL"));
-        Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM booking_table_assignments WHERE released_at IS NULL"));
+        Assert.Equal(1, await api.Db.CountAsync(outOfBudget
+            ? "SELECT count(*) FROM bookings WHERE assignment_state = 'manual_review' AND assignment_reason = 'planner_budget_exhausted' AND next_attempt_at IS NULL"
+            : "SELECT count(*) FROM bookings WHERE status = 'confirmed' AND assignment_state = 'confirmed' AND next_attempt_at IS NULL"));
+        Assert.Equal(outOfBudget ? 0 : 1, await api.Db.CountAsync("SELECT count(*) FROM booking_table_assignments WHERE released_at IS NULL"));
         Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.rate_limited'"));
-        Assert.Equal(1, await api.Db.CountAsync("SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.confirmed'"));
-    }
-
-    /// <summary>A party of two at 19:00 on a new five-table restaurant while its one coordinator slot is held (admitted only).</summary>
-    private static async Task<ApiResponse> BookWithEverySlotTakenAsync(ApiHost api, string name)
-    {
-        var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor(name));
-        using (await api.Services.GetRequiredService<CoordinatorLimiter>().AcquireAsync(r.Id, CancellationToken.None))
-            return await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(19, 0)));
+        Assert.Equal(1, await api.Db.CountAsync(outOfBudget
+            ? "SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.manual_review'"
+            : "SELECT count(*) FROM observability_events WHERE event_type = 'coordinator.confirmed'"));
     }
 
     private sealed class AlwaysOutOfBudget : IAssignmentPlanner, IArrangementSolver
