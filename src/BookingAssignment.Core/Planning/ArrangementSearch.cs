@@ -65,7 +65,9 @@ internal sealed class ArrangementSearch
     public bool HasWaitingBookings { get; private set; }
 
     /// <param name="feasibilityOnly">Stop at the first arrangement found (its moves are not minimised).</param>
-    /// <param name="cpSat">Hand what the sweep cannot settle to CP-SAT; without it, that is out of budget.</param>
+    /// <param name="cpSat">Hand what the sweep cannot settle to CP-SAT; without it, that is out of budget. Either way
+    /// the sweep stops at <see cref="ExactPlannerOptions.SweepBudget"/> on the decision's clock: the instants
+    /// (<c>cpSat: false</c>) and the evening's sweep share it, so a hard instant cannot eat the budget CP-SAT needs.</param>
     public ArrangementDecision Run(bool feasibilityOnly = false, bool cpSat = true)
     {
         if (_tooLarge) return new ArrangementDecision.BudgetExhausted(); // beyond the bitmask: no proof either way
@@ -73,7 +75,7 @@ internal sealed class ArrangementSearch
         if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
 
         var problem = new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order);
-        var sweep = new Sweep(problem, _options.NodeBudget, _clock, cpSat && _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
+        var sweep = new Sweep(problem, _options.NodeBudget, _clock, _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
         var any = sweep.Solve(int.MaxValue);
         if (any is null && sweep.OutOfBudget && cpSat)
         {
@@ -105,6 +107,16 @@ internal sealed class ArrangementSearch
             bound = Moves(fewer);
         }
         return new ArrangementDecision.Feasible(ToPlan(best));
+    }
+
+    /// <summary>Every CP-SAT stage once on this problem, whatever its answers (<see cref="ExactPlanner.WarmUp"/>).</summary>
+    public void WarmUpCpSat()
+    {
+        if (_tooLarge) return;
+        BuildDomains();
+        if (_domain[NewParty].Length == 0) return;
+        CpSatSearch.WarmUp(new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours,
+            _current, _fixedMask, _start, _end, _order), _clock);
     }
 
     private readonly List<(Slot During, UInt128 Mask)> _fixed = [];

@@ -98,6 +98,20 @@ public class ExactPlannerTests
         Assert.True(feasible > 300 && infeasible > 300, $"the generator must exercise both answers ({feasible} feasible, {infeasible} not)");
     }
 
+    [Fact]
+    public void WarmingUpRunsEveryStageAndLeavesTheDecisionsAsTheyWere()
+    {
+        // The API warms up at start (PlannerWarmUp); a stage that throws there would be a start-up
+        // failure, and a warm-up that left state behind would change later answers.
+        var instances = Enumerable.Range(0, 60).Select(seed => WithSomeWaiting(RandomInstances.MakeGroups(seed))).ToArray();
+        var cold = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1, Budget = TimeSpan.FromSeconds(2) });
+        var before = instances.Select(i => cold.Decide(i.Floor, i.Occupied, i.Request).GetType()).ToArray();
+        var warm = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1, Budget = TimeSpan.FromSeconds(2) });
+        warm.WarmUpSearch();
+        warm.WarmUpCpSat();
+        Assert.Equal(before, instances.Select(i => warm.Decide(i.Floor, i.Occupied, i.Request).GetType()).ToArray());
+    }
+
     /// <summary>Decides one instance, records any disagreement with the oracle or invalid plan, and returns the plan.</summary>
     private static TablePlan? Judge(ExactPlanner planner, Instance i, List<string> disagreements, ref int feasible, ref int infeasible)
     {
