@@ -16,7 +16,7 @@ COPY . .
 # Drop host build output and local server data that may have come along with the context.
 RUN rm -rf .data \
  && find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + \
- && dotnet publish src/BookingAssignment.Api/BookingAssignment.Api.csproj -c Release -r linux-x64 --self-contained false -o /app
+ && dotnet publish src/BookingAssignment.Api/BookingAssignment.Api.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app
 
 # Runtime stage: ASP.NET Core runtime only, non-root.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -46,6 +46,7 @@ double ceiling;
 await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + opts.Clients))
     ceiling = await CeilingAsync(ceilingData, opts.Clients, TimeSpan.FromSeconds(opts.Seconds)); // disposed: its connections close before the API is measured
 if (opts.SoakMinutes > 0) return await SoakAsync(http, restaurants, zone, opts, data, ceiling);
+Console.WriteLine($"Ceiling {ceiling:F1}/s; steady load: {opts.Clients} clients for {opts.Seconds} s ...");
 var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;

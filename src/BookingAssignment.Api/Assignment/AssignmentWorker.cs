@@ -1,3 +1,4 @@
+using BookingAssignment.Api.Health;
 
 namespace BookingAssignment.Api.Assignment;
 
@@ -13,6 +14,7 @@ internal sealed partial class AssignmentWorker(
     AssignmentCoordinator coordinator,
     IOptions<CoordinatorOptions> options,
     TimeProvider time,
+    ReadinessFirst readinessFirst,
     ILogger<AssignmentWorker> logger) : BackgroundService
 {
     private sealed record Due(Guid Id, Guid RestaurantId, bool Expired);
@@ -23,7 +25,7 @@ internal sealed partial class AssignmentWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.WorkerEnabled) return;
+        if (!options.Value.WorkerEnabled || !await readinessFirst.WaitAsync(stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;

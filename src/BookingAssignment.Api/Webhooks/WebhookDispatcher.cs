@@ -1,3 +1,4 @@
+using BookingAssignment.Api.Health;
 namespace BookingAssignment.Api.Webhooks;
 
 /// <summary>
@@ -10,12 +11,14 @@ namespace BookingAssignment.Api.Webhooks;
 /// dead receiver never slows a booking.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    IServiceScopeFactory scopes, WebhookSender sender, IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    IServiceScopeFactory scopes, WebhookSender sender, IOptions<WebhookOptions> options, TimeProvider time, ReadinessFirst readinessFirst,
+    ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
+        if (!await readinessFirst.WaitAsync(stoppingToken)) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
