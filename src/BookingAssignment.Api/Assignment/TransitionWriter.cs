@@ -12,7 +12,7 @@ namespace BookingAssignment.Api.Assignment;
 internal sealed class TransitionWriter(EventRecorder events, TimeProvider time)
 {
     // One machine per loaded booking, not per transition: configuring Stateless allocates its whole
-    // diagram, and a new booking takes five transitions in one request (about 9 % of what the API
+    // diagram, and a new booking takes five transitions in one request (about 13 % of what the API
     // allocated per booking, docs/benchmarks.md). The state itself stays on the row.
     private readonly ConditionalWeakTable<Booking, AssignmentStateMachine> _machines = new();
 

@@ -74,7 +74,7 @@ internal sealed class ArrangementSearch
         BuildDomains();
         if (_domain[NewParty].Length == 0) return new ArrangementDecision.Infeasible("no_free_table");
 
-        var problem = new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order);
+        var problem = Problem();
         var sweep = new Sweep(problem, _options.NodeBudget, _clock, _options.SweepBudget < _deadline ? _options.SweepBudget : _deadline);
         var any = sweep.Solve(int.MaxValue);
         if (any is null && sweep.OutOfBudget && cpSat)
@@ -109,15 +109,16 @@ internal sealed class ArrangementSearch
         return new ArrangementDecision.Feasible(ToPlan(best));
     }
 
-    /// <summary>Every CP-SAT stage once on this problem, whatever its answers (<see cref="ExactPlanner.WarmUp"/>).</summary>
+    /// <summary>Every CP-SAT stage once on this problem, whatever its answers (<see cref="ExactPlanner.WarmUpCpSat"/>).</summary>
     public void WarmUpCpSat()
     {
         if (_tooLarge) return;
         BuildDomains();
-        if (_domain[NewParty].Length == 0) return;
-        CpSatSearch.WarmUp(new SweepProblem(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours,
-            _current, _fixedMask, _start, _end, _order), _clock);
+        if (_domain[NewParty].Length > 0) CpSatSearch.WarmUp(Problem(), _clock);
     }
+
+    private SweepProblem Problem() =>
+        new(_sets, _setMask, InterchangeableTables.Of(_floor), InterchangeableGroups.Of(_floor), _domain, _neighbours, _current, _fixedMask, _start, _end, _order);
 
     private readonly List<(Slot During, UInt128 Mask)> _fixed = [];
 

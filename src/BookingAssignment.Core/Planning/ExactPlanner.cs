@@ -105,13 +105,13 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
     /// Loads OR-Tools (about 0.1-0.2 s) and runs every stage of the CP-SAT search once on the same
     /// evening, whatever its answers. Without it the first decisions that reach a stage pay for
     /// compiling it, and the later stages (the exact pooled model, fewer moves) are reached only on the
-    /// hardest evenings: measured on the sell-out benchmark, the first of them ran 160-220 ms and
+    /// hardest evenings: measured on the sell-out benchmark, the first of them ran 159-212 ms and
     /// went to manual review.
     /// </summary>
     public void WarmUpCpSat()
     {
         var (floor, evening, request) = WarmUpEvening();
-        new ArrangementSearch(floor, evening, request, options with { Budget = TimeSpan.FromSeconds(5) }, DecisionClock.Start()).WarmUpCpSat();
+        new ArrangementSearch(floor, evening, request, options, DecisionClock.Start()).WarmUpCpSat(); // its stages have limits of their own
     }
 
     private static (Floor Floor, Occupancy[] Evening, PlanRequest Request) WarmUpEvening()
