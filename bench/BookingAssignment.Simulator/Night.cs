@@ -3,7 +3,10 @@ using BookingAssignment.Core.Planning;
 namespace BookingAssignment.Simulator;
 
 /// <param name="Experimental">True for policies that are not the product's behaviour (yield experiments that may decline seatable requests).</param>
-public sealed record Policy(string Name, Func<IAssignmentPlanner> Create, bool Experimental = false);
+/// <summary>What a policy may know of the night it plans: the floor, the party mix, the load and the night's seed (for a history of other nights).</summary>
+public sealed record NightSetup(FloorPlan Floor, PartyMix Mix, double Load, int Seed);
+
+public sealed record Policy(string Name, Func<NightSetup, IAssignmentPlanner> Create, bool Experimental = false);
 
 public sealed record PolicyNight(string Policy, int Covers, int Accepted, int Moves, double PeakUtilisation, int[] AcceptedByBucket, List<double> Latencies,
     int Avoidable = 0, int ManualReview = 0, int Unproved = 0);
@@ -38,7 +41,7 @@ public static class Night
             var policyClock = System.Diagnostics.Stopwatch.StartNew();
             var run = policy.Name == FcfsExactName
                 ? FcfsExact.Run(floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds)
-                : OnlineRun.Run(policy.Create(), floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds, checkEvery);
+                : OnlineRun.Run(policy.Create(new NightSetup(floor, mix, load, seed)), floor, ordered, realTime: order == ArrivalOrder.Booking, checkSeconds, checkEvery);
             if (Environment.GetEnvironmentVariable("SIM_TRACE") is not null)
                 Console.Error.WriteLine($"{policy.Name}: {policyClock.Elapsed.TotalSeconds:0.0} s, {ordered.Count} requests, {run.Schedule.Tables.Count} accepted, unproved {run.Unproved}");
             foreach (var p in ScheduleValidator.Validate(floor, requests, run.Schedule)) problems.Add($"{policy.Name}: {p}");

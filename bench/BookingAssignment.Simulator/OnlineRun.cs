@@ -48,6 +48,7 @@ public static class OnlineRun
                 occupancies.Add(new Occupancy(BookingGuid(id), tables, Held(other), other.Party, movable));
             }
             var planRequest = new PlanRequest(request.Party, Held(request));
+            if (planner is IArrivalAware aware) aware.Now = Doors.AddMinutes(request.ArrivalMinute);
             stopwatch.Restart();
             TablePlan? result;
             var outOfBudget = false;

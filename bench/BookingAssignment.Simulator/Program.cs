@@ -6,20 +6,24 @@ using Spectre.Console;
 // Service-night simulator (issue 4). Usage:
 //   dotnet run -c Release --project bench/BookingAssignment.Simulator -- [--nights 54] [--time-limit 2.5] [--workers 2] [--docs docs] [--no-docs]
 //     [--protect 0.65,0.8] [--protect-spare 2] [--protect-max-party 3]   (experimental yield policies; --protect none for none)
+//     [--history-nights 8]   (the nights v3-exact+yield learns its forecast from: other seeds of the same floor, mix and load)
 var options = SimulatorOptions.Parse(args);
 var loads = new[] { 0.6, 0.8, 1.0, 1.2, 1.5 };
 var mixes = new[] { Demand.Casual, Demand.CouplesHeavy };
 var orders = new[] { ArrivalOrder.Booking, ArrivalOrder.LargeLast, ArrivalOrder.LongFirst };
 var policies = new[]
 {
-    new Policy("legacy", () => new LegacyPlanner()),
+    new Policy("legacy", _ => new LegacyPlanner()),
     // V3 as it was before exact admission: the scored planner with at most two moves.
-    new Policy("v3+moves", () => new TablePlanner(options.Planner with { MaxMoves = 2 })),
-    new Policy("v3-exact", () => new ExactPlanner(new ExactPlannerOptions { Scoring = options.Planner with { MaxMoves = 0 } })),
-    new Policy(Night.FcfsExactName, () => throw new InvalidOperationException("run by FcfsExact")),
+    new Policy("v3+moves", _ => new TablePlanner(options.Planner with { MaxMoves = 2 })),
+    new Policy("v3-exact", _ => new ExactPlanner(new ExactPlannerOptions { Scoring = options.Planner with { MaxMoves = 0 } })),
+    // The opt-in yield setting: exact admission, then the bid-price rule with a forecast learnt from other nights (may decline seatable requests).
+    new Policy("v3-exact+yield", night => new YieldingPlanner(new ExactPlanner(new ExactPlannerOptions { Scoring = options.Planner with { MaxMoves = 0 } }),
+        History.Learn(night.Floor, night.Mix, night.Load, night.Seed, options.HistoryNights)), Experimental: true),
+    new Policy(Night.FcfsExactName, _ => throw new InvalidOperationException("run by FcfsExact")),
 }.Concat(options.Protection.Select(rule =>
     // EXPERIMENT, not the product: may decline a seatable request (see ProtectingPlanner).
-    new Policy(rule.Label, () => new ProtectingPlanner(new TablePlanner(options.Planner with { MaxMoves = 2 }), rule), Experimental: true)))
+    new Policy(rule.Label, _ => new ProtectingPlanner(new TablePlanner(options.Planner with { MaxMoves = 2 }), rule), Experimental: true)))
 .ToArray();
 // Every load gets the same scenarios: nights cycle through floor × mix × order.
 var floors = FloorPlans.All.Where(f => options.Floors.Count == 0 || options.Floors.Contains(f.Name)).ToArray();
@@ -69,7 +73,7 @@ AnsiConsole.MarkupLine("[green]Every schedule (each policy and the optimum) pass
 return 0;
 
 public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine, TablePlannerOptions Planner,
-    IReadOnlyList<ProtectionRule> Protection, double CheckSeconds, int CheckEvery, IReadOnlyList<string> Floors)
+    IReadOnlyList<ProtectionRule> Protection, double CheckSeconds, int CheckEvery, IReadOnlyList<string> Floors, int HistoryNights)
 {
     public static SimulatorOptions Parse(string[] args)
     {
@@ -82,7 +86,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         var checkSeconds = 0.5;
         var checkEvery = 4;
         string[] floors = [];
-        int protectSpare = 2, protectMaxParty = 3;
+        int protectSpare = 2, protectMaxParty = 3, historyNights = 8;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -99,6 +103,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
                 case "--check-seconds": checkSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--floors": floors = args[++i].Split(','); break;
                 case "--check-every": checkEvery = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
+                case "--history-nights": historyNights = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--protect-spare": protectSpare = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--protect-max-party": protectMaxParty = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 // For tuning experiments: --weights spare=1,tables=1.5,scarcity=2,zone=3,gap=0.05,budget=3000
@@ -124,7 +129,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         docs ??= Path.Combine(FindRepositoryRoot(), "docs");
         var command = "dotnet run -c Release --project bench/BookingAssignment.Simulator -- " + string.Join(' ', args);
         return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim(), planner,
-            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray(), checkSeconds, checkEvery, floors);
+            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray(), checkSeconds, checkEvery, floors, historyNights);
     }
 
     private static string FindRepositoryRoot()

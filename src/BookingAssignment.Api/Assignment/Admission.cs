@@ -28,7 +28,8 @@ internal sealed class Admission(
     IOptions<BookingOptions> options,
     IOptions<PlannerOptions> plannerOptions,
     [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner exact,
-    AvailabilityPlanner availability)
+    AvailabilityPlanner availability,
+    YieldForecasts yields)
 {
     private readonly CapacityCheck _capacity = new();
 
@@ -63,7 +64,7 @@ internal sealed class Admission(
     public AdmissionResult Admit(BookingDb db, RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, DateTimeOffset now,
         bool admitOnly = false)
     {
-        if (Refusal(r, d, pipeline, schedule, admitOnly, out var decision) is { } refused) return refused;
+        if (Refusal(r, d, pipeline, schedule, now, admitOnly, out var decision) is { } refused) return refused;
         var booking = Create(db, d, r, pipeline, now);
         if (pipeline == PipelineSelector.V3)
         {
@@ -74,8 +75,8 @@ internal sealed class Admission(
     }
 
     /// <summary>The admission decision alone, nothing staged: the refusal, or null (admitted) with V3's exact decision when there is one.</summary>
-    public AdmissionResult.Rejected? Refusal(RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, bool admitOnly,
-        out ArrangementDecision? decision)
+    public AdmissionResult.Rejected? Refusal(RestaurantModel r, BookingDraft d, string pipeline, IReadOnlyList<Occupancy> schedule, DateTimeOffset now,
+        bool admitOnly, out ArrangementDecision? decision)
     {
         var request = new PlanRequest(d.PartySize, r.Rules.HeldWindow(d.StartsAt, d.PartySize), d.ZonePreference);
         decision = null;
@@ -90,6 +91,9 @@ internal sealed class Admission(
                 if (d.HoldId is null) return new AdmissionResult.Rejected(no.Reason, schedule);
                 decision = null; // a live hold is never refused: the run that assigns decides again
             }
+            // The opt-in yield setting: seatable, but its tables are worth more to the parties still expected.
+            else if (decision is ArrangementDecision.Feasible seatable && d.HoldId is null && yields.Refuses(r, schedule, request, seatable.Plan, now))
+                return new AdmissionResult.Rejected(YieldForecasts.Reason, schedule);
             // Out of budget (or a fault): admitted only while the necessary condition still holds.
             else if (decision is not ArrangementDecision.Feasible && d.HoldId is null && _capacity.Check(r.Floor, schedule, request) is { Ok: false } full)
                 return new AdmissionResult.Rejected(full.Reason!, schedule);

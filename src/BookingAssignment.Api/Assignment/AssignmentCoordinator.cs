@@ -22,6 +22,7 @@ internal sealed class AssignmentCoordinator(
     ShadowRunner shadow,
     BreakerStates breakers,
     EventRecorder events,
+    YieldForecasts yields,
     IOptions<BookingOptions> options)
 {
     public async Task<SubmitOutcome> SubmitAsync(RestaurantModel restaurant, BookingDraft draft, CancellationToken ct)
@@ -61,6 +62,7 @@ internal sealed class AssignmentCoordinator(
     private async Task<SubmitOutcome?> SubmitV3Async(RestaurantModel restaurant, BookingDraft draft, CancellationToken ct)
     {
         if (breakers.IsOpen(Breakers.Coordinator)) return null;
+        await yields.PrepareAsync(restaurant, ct); // the yield forecast, when the restaurant has the setting on: never learnt under the lock
         // Another run already in flight here: a request the day cannot take is refused now, without the queue and the lock.
         if (limiter.InFlight(restaurant.Id) > 0 && await run.RefuseUnlockedAsync(restaurant, draft, ct) is { } refused) return refused;
         using var slot = await AcquireInlineSlotAsync(restaurant.Id, ct);

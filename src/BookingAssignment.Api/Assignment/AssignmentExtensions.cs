@@ -31,6 +31,7 @@ internal static class AssignmentExtensions
                 : new TablePlanner(new TablePlannerOptions { MaxMoves = o.MaxMoves });
         });
         builder.Services.AddSingleton<AvailabilityPlanner>();
+        builder.Services.AddSingleton<YieldForecasts>();
         builder.Services.AddHostedService<PlannerWarmUp>();
 
         builder.Services.AddSingleton<TransitionWriter>();

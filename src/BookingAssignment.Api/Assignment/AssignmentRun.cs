@@ -99,7 +99,7 @@ internal sealed class AssignmentRun(
         var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
         var now = time.GetUtcNow();
         var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), admission.MovableFrom(Pipeline, now), excludeBookingId: null, ct);
-        if (admission.Refusal(r, draft, Pipeline, schedule, admitOnly: false, out _) is not { } refused) return null;
+        if (admission.Refusal(r, draft, Pipeline, schedule, now, admitOnly: false, out _) is not { } refused) return null;
         telemetry.UnlockedRefusals.Add(1);
         return await admission.RejectAsync(r, draft, Pipeline, refused, now, ct);
     }

@@ -11,7 +11,7 @@ namespace BookingAssignment.Api.Assignment;
 /// offered slot can be booked.
 /// </summary>
 internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<PlannerOptions> options,
-    [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner v3Planner)
+    [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner v3Planner, YieldForecasts yields)
 {
     private readonly CapacityCheck _capacity = new();
     private readonly ExactPlanner _exact = new(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(options.Value.AvailabilityBudgetMs) });
@@ -19,23 +19,29 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
     // Exact answers per floor, by the schedule's content and the request: a sold-out evening asked
     // again and again (a drop, every 409's alternatives) is searched once while nothing changes.
     // The capacity check is cheaper than the fingerprint, so it is never cached.
-    private readonly ConditionalWeakTable<Floor, ConcurrentDictionary<(UInt128 Schedule, int Party, long Start, long End), bool>> _answers = new();
+    // The plan is kept (null: not bookable) for the yield setting, which judges it against the moment of asking.
+    private readonly ConditionalWeakTable<Floor, ConcurrentDictionary<(UInt128 Schedule, int Party, long Start, long End), TablePlan?>> _answers = new();
     private const int AnswersPerFloor = 20_000;
 
-    public async Task<Func<PlanRequest, bool>> ForAsync(RestaurantModel r, IReadOnlyList<Occupancy> schedule)
+    /// <summary>Whether a request can be booked at <paramref name="now"/>: the decision admission takes, the yield setting included.</summary>
+    public async Task<Func<PlanRequest, bool>> ForAsync(RestaurantModel r, IReadOnlyList<Occupancy> schedule, DateTimeOffset now)
     {
         // Exact only where admission is exact: otherwise the capacity check is what admits.
         var v3 = v3Planner is IArrangementSolver && (await selector.ChooseAsync(r.Id)).Live == PipelineSelector.V3;
         if (!v3) return request => _capacity.Check(r.Floor, schedule, request).Ok;
+        await yields.PrepareAsync(r, CancellationToken.None);
         var answers = _answers.GetValue(r.Floor, _ => new());
         var content = Fingerprint(schedule);
         return request =>
         {
             var key = (content, request.PartySize, request.During.Start.UtcTicks, request.During.End.UtcTicks);
-            if (answers.TryGetValue(key, out var bookable)) return bookable;
-            bookable = _exact.Decide(r.Floor, schedule, request) is ArrangementDecision.Feasible;
-            if (answers.Count >= AnswersPerFloor) answers.Clear(); // Count takes every lock: only on a miss
-            return answers[key] = bookable;
+            if (!answers.TryGetValue(key, out var plan))
+            {
+                plan = (_exact.Decide(r.Floor, schedule, request) as ArrangementDecision.Feasible)?.Plan;
+                if (answers.Count >= AnswersPerFloor) answers.Clear(); // Count takes every lock: only on a miss
+                answers[key] = plan;
+            }
+            return plan is not null && !yields.Refuses(r, schedule, request, plan, now);
         };
     }
 
@@ -73,7 +79,7 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
         int partySize, DateTimeOffset requested, DateTimeOffset now, int count)
     {
         if (count <= 0) return [];
-        var bookable = await ForAsync(r, daySchedule);
+        var bookable = await ForAsync(r, daySchedule, now);
         return r.Rules.SeatingGrid(r.Rules.ServiceDate(requested))
             .Where(t => t > now && t != requested)
             .OrderBy(t => Math.Abs((t - requested).Ticks)).ThenBy(t => t)

@@ -12,6 +12,8 @@ internal sealed class Restaurant
     public required string TurnMinutesByPartySize { get; set; } // jsonb
     public int BufferMinutes { get; set; }
     public int MaxTablesPerBooking { get; set; }
+    /// <summary>The opt-in yield setting (PUT /restaurants/{id}/yield): V3 may refuse a seatable party to keep tables for larger ones.</summary>
+    public bool YieldProtection { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public List<Zone> Zones { get; set; } = [];
     public List<RestaurantTable> Tables { get; set; } = [];

@@ -21,8 +21,8 @@ internal sealed record HoldResponse(Guid HoldId, Guid RestaurantId, int PartySiz
 internal static class HoldsApi
 {
     public static async Task<Results<Created<HoldResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(Guid id, HttpContext http, RestaurantCatalog catalog,
-        LockedChange locked, Admission admission, AvailabilityPlanner availability, EventRecorder events, IOptions<BookingOptions> options, TimeProvider time,
-        CancellationToken ct)
+        LockedChange locked, Admission admission, AvailabilityPlanner availability, YieldForecasts yields, EventRecorder events, IOptions<BookingOptions> options,
+        TimeProvider time, CancellationToken ct)
     {
         var (request, jsonErrors) = JsonBody.Read<CreateHoldRequest>(http.Request, await JsonBody.BufferAsync(http.Request, ct));
         if (jsonErrors is not null) return Problems.Validation(jsonErrors);
@@ -36,13 +36,15 @@ internal static class HoldsApi
         var rules = BookingValidation.ValidateAgainst(r, party, startsAt, null, time.GetUtcNow(), options.Value);
         if (rules.Any) return Problems.Validation(rules.ToDictionary());
 
+        await yields.PrepareAsync(r, ct);
         var done = await locked.RunAsync<Results<Created<HoldResponse>, ValidationProblem, ProblemHttpResult>>(r, [r.Rules.ServiceDate(startsAt)], "hold",
             async (tx, _, token) =>
             {
                 var now = time.GetUtcNow();
                 var schedule = await Schedule.LoadAsync(tx, r, Schedule.DayWindow(r, startsAt), admission.MovableFrom(PipelineSelector.V3, now), null, token);
                 var planRequest = new PlanRequest(party, r.Rules.HeldWindow(startsAt, party));
-                if (admission.DecideV3(r, schedule, planRequest) is not ArrangementDecision.Feasible)
+                // A hold promises a booking that is never refused: the yield setting judges it here, as it would the booking.
+                if (admission.DecideV3(r, schedule, planRequest) is not ArrangementDecision.Feasible seatable || yields.Refuses(r, schedule, planRequest, seatable.Plan, now))
                 {
                     var alternatives = await availability.AlternativesAsync(r, schedule, party, startsAt, now, options.Value.AlternativesCount);
                     return (BookingsApi.NoAvailability(r, new SubmitOutcome.Rejected("no_availability", alternatives)), false);

@@ -25,6 +25,7 @@ internal static class RestaurantsApi
         group.MapPost("/{id:guid}/holds", HoldsApi.CreateAsync).Accepts<CreateHoldRequest>("application/json").RequireAuthorization(ApiKeyAuthenticationHandler.ClientPolicy);
         group.MapPut("/{id:guid}", FloorChangeApi.ReplaceAsync).Accepts<CreateRestaurantRequest>("application/json").RequireAuthorization(ApiKeyAuthenticationHandler.StaffPolicy);
         group.MapBlocks();
+        group.MapYield();            // /{id}/yield (staff, ops): the opt-in yield setting
         group.MapDaySheet();         // GET /{id}/bookings (staff, ops)
         group.MapStaffKeys();        // /{id}/staff-keys (ops)
         return app;
@@ -71,7 +72,7 @@ internal static class RestaurantsApi
         {
             // The same movable bookings admission would rearrange, and the same decision.
             var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, grid[0]), admission.MovableFrom(PipelineSelector.V3, now), excludeBookingId: null, ct);
-            var bookable = await availability.ForAsync(r, schedule);
+            var bookable = await availability.ForAsync(r, schedule, now);
             times.AddRange(grid.Where(t => bookable(new PlanRequest(party, r.Rules.HeldWindow(t, party)))));
         }
         return TypedResults.Ok(new AvailabilityResponse(r.Id, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), party, times));

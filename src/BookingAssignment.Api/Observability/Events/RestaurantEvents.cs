@@ -17,6 +17,8 @@ internal static class RestaurantEvents
     public static AppEvent HoldCreated(Guid holdId, int partySize, DateTimeOffset startAt, DateTimeOffset expiresAt) =>
         New("restaurant.hold_created", Severity.Info, ("hold_id", holdId), ("party_size", partySize), ("start_at", startAt), ("expires_at", expiresAt));
 
+    public static AppEvent YieldChanged(bool enabled) => New("restaurant.yield_changed", Severity.Info, ("enabled", enabled));
+
     private static AppEvent New(string type, string severity, params (string Key, object? Value)[] fields) =>
         new(Source, type, severity, fields.ToDictionary(f => f.Key, f => f.Value));
 }

@@ -53,3 +53,7 @@ internal sealed class EventPartitions() : SqlFileMigration("0007_event_partition
 [DbContext(typeof(BookingDb))]
 [Migration("20261201000008_ScheduleIndexes")]
 internal sealed class ScheduleIndexes() : SqlFileMigration("0008_schedule_indexes.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261202000009_YieldProtection")]
+internal sealed class YieldProtection() : SqlFileMigration("0009_yield_protection.sql");

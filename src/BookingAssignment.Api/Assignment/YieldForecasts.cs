@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using BookingAssignment.Core.Yield;
+
+namespace BookingAssignment.Api.Assignment;
+
+/// <summary>
+/// The opt-in yield setting (issue 9; off by default, <c>PUT /restaurants/{id}/yield</c>). For a
+/// restaurant that has it on, a new booking or a hold that V3's exact decision can seat is still
+/// refused (409 <c>held_for_larger_parties</c>) when <see cref="YieldRule"/> prices its tables above
+/// its party: the requests the restaurant's own history says are still to come would fill them with
+/// more guests. Availability and a 409's alternatives apply the same rule, so an offered slot can be
+/// booked. Re-plans, modifications, floor changes and live holds are never refused by it.
+/// <para>
+/// The forecast is learnt from the last <see cref="PlannerOptions.YieldHistoryDays"/> service days of
+/// requests, bookings (any status) and refusals (<c>booking.rejected</c> events) alike, and learnt
+/// again every <see cref="PlannerOptions.YieldRefreshMinutes"/>; it is loaded before the day's lock is
+/// taken (<see cref="PrepareAsync"/>), never under it.
+/// </para>
+/// </summary>
+internal sealed class YieldForecasts(IServiceScopeFactory scopes, TimeProvider time, IOptions<PlannerOptions> options, ILogger<YieldForecasts> log)
+{
+    public const string Reason = "held_for_larger_parties";
+
+    private readonly ConcurrentDictionary<Guid, (DemandForecast Forecast, int ServiceDays, DateTimeOffset LearntAt)> _forecasts = new();
+
+    /// <summary>Learns the restaurant's forecast when the setting is on and the one held is missing or old.</summary>
+    public async Task PrepareAsync(RestaurantModel r, CancellationToken ct)
+    {
+        if (!r.Entity.YieldProtection) return;
+        var now = time.GetUtcNow();
+        if (_forecasts.TryGetValue(r.Id, out var held) && now - held.LearntAt < TimeSpan.FromMinutes(options.Value.YieldRefreshMinutes)) return;
+        await LearnAsync(r, now, ct);
+    }
+
+    /// <summary>Learns the forecast now (the setting just changed, or it is old) and keeps it.</summary>
+    public async Task<DemandForecast> LearnAsync(RestaurantModel r, DateTimeOffset now, CancellationToken ct)
+    {
+        var days = options.Value.YieldHistoryDays;
+        var today = r.Rules.ServiceDate(now);
+        var (from, until) = (r.Rules.ServiceDay(today.AddDays(-days)).Start, r.Rules.ServiceDay(today).Start);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
+        // Every request of those days: the bookings made (whatever became of them) and the refusals.
+        var rows = await db.Database.SqlQuery<HistoryRow>($"""
+            SELECT party_size AS "PartySize", start_at AS "StartAt", created_at AS "MadeAt"
+            FROM bookings WHERE restaurant_id = {r.Id} AND start_at >= {from} AND start_at < {until}
+            UNION ALL
+            SELECT (context->>'party_size')::int, (context->>'start_at')::timestamptz, created_at
+            FROM observability_events
+            WHERE restaurant_id = {r.Id} AND event_type = 'booking.rejected' AND created_at >= {from.AddDays(-days)} AND created_at < {until}
+              AND (context->>'start_at')::timestamptz >= {from} AND (context->>'start_at')::timestamptz < {until}
+            """).ToListAsync(ct);
+        var past = rows.Select(x => new PastRequest(x.PartySize, TimeOnly.FromDateTime(r.Rules.ToLocal(x.StartAt).DateTime), x.StartAt - x.MadeAt)).ToList();
+        var serviceDays = rows.Select(x => r.Rules.ServiceDate(x.StartAt)).Distinct().Count();
+        var forecast = DemandForecast.Learn(past, Math.Max(1, serviceDays));
+        _forecasts[r.Id] = (forecast, serviceDays, now);
+        log.LogInformation("[assignment.yield] Learnt the yield forecast of restaurant {RestaurantId}: {Requests} requests over {Days} service days",
+            r.Id, forecast.Observations, serviceDays);
+        return forecast;
+    }
+
+    /// <summary>
+    /// The rule's verdict on a plan for a new party, or null when it does not apply: the setting is off,
+    /// or no forecast is held yet (<see cref="PrepareAsync"/> was not reached), or it has seen no request.
+    /// </summary>
+    public YieldJudgement? Judge(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request, TablePlan plan, DateTimeOffset now)
+    {
+        if (!r.Entity.YieldProtection || !_forecasts.TryGetValue(r.Id, out var held) || held.Forecast.Observations == 0) return null;
+        var date = r.Rules.ServiceDate(request.During.Start);
+        var upcoming = held.Forecast.StillToCome(now, start => StartOn(r, date, start), party => r.Rules.HeldWindow(request.During.Start, party).End - request.During.Start);
+        return YieldRule.Judge(r.Floor, schedule, request, plan.TableIds, upcoming);
+    }
+
+    /// <summary>The setting and what its forecast learnt from (nothing while it is off).</summary>
+    public YieldResponse Describe(RestaurantModel r) =>
+        r.Entity.YieldProtection && _forecasts.TryGetValue(r.Id, out var held)
+            ? new YieldResponse(r.Id, true, options.Value.YieldHistoryDays, held.Forecast.Observations, held.ServiceDays)
+            : new YieldResponse(r.Id, r.Entity.YieldProtection, options.Value.YieldHistoryDays, 0, 0);
+
+    /// <summary>True when the rule turns this plan away.</summary>
+    public bool Refuses(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request, TablePlan plan, DateTimeOffset now) =>
+        Judge(r, schedule, request, plan, now) is { Accept: false };
+
+    /// <summary>The instant a local start time falls on in a service date (past midnight for a time before the day starts).</summary>
+    private static DateTimeOffset StartOn(RestaurantModel r, DateOnly date, TimeOnly start)
+    {
+        var local = date.ToDateTime(start);
+        if (start.Hour * 60 + start.Minute < r.Rules.DayStartMinutes) local = local.AddDays(1);
+        return new DateTimeOffset(local, r.Rules.TimeZone.GetUtcOffset(local));
+    }
+
+    private sealed record HistoryRow(int PartySize, DateTimeOffset StartAt, DateTimeOffset MadeAt);
+}
