@@ -37,17 +37,18 @@ internal sealed class YieldForecasts(IServiceScopeFactory scopes, TimeProvider t
     {
         var days = options.Value.YieldHistoryDays;
         var today = r.Rules.ServiceDate(now);
-        var (from, until) = (r.Rules.ServiceDay(today.AddDays(-days)).Start, r.Rules.ServiceDay(today).Start);
+        var (from, until) = (r.Rules.ServiceDay(today.AddDays(-days)).Start.ToUniversalTime(), r.Rules.ServiceDay(today).Start.ToUniversalTime());
+        var askedFrom = from.AddDays(-days); // a refusal's event is filed by when it was asked
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDb>();
         // Every request of those days: the bookings made (whatever became of them) and the refusals.
         var rows = await db.Database.SqlQuery<HistoryRow>($"""
-            SELECT party_size AS "PartySize", start_at AS "StartAt", created_at AS "MadeAt"
+            SELECT party_size, start_at, created_at AS made_at
             FROM bookings WHERE restaurant_id = {r.Id} AND start_at >= {from} AND start_at < {until}
             UNION ALL
             SELECT (context->>'party_size')::int, (context->>'start_at')::timestamptz, created_at
             FROM observability_events
-            WHERE restaurant_id = {r.Id} AND event_type = 'booking.rejected' AND created_at >= {from.AddDays(-days)} AND created_at < {until}
+            WHERE restaurant_id = {r.Id} AND event_type = 'booking.rejected' AND created_at >= {askedFrom} AND created_at < {until}
               AND (context->>'start_at')::timestamptz >= {from} AND (context->>'start_at')::timestamptz < {until}
             """).ToListAsync(ct);
         var past = rows.Select(x => new PastRequest(x.PartySize, TimeOnly.FromDateTime(r.Rules.ToLocal(x.StartAt).DateTime), x.StartAt - x.MadeAt)).ToList();
@@ -89,5 +90,10 @@ internal sealed class YieldForecasts(IServiceScopeFactory scopes, TimeProvider t
         return new DateTimeOffset(local, r.Rules.TimeZone.GetUtcOffset(local));
     }
 
-    private sealed record HistoryRow(int PartySize, DateTimeOffset StartAt, DateTimeOffset MadeAt);
+    private sealed class HistoryRow
+    {
+        public int PartySize { get; init; }
+        public DateTimeOffset StartAt { get; init; }
+        public DateTimeOffset MadeAt { get; init; }
+    }
 }

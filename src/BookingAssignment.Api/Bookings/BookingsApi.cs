@@ -91,7 +91,9 @@ internal static class BookingsApi
 
     /// <summary>409 no_availability: nothing was saved; the nearest start times that pass the check are offered.</summary>
     internal static ProblemHttpResult NoAvailability(RestaurantModel restaurant, SubmitOutcome.Rejected rejected) =>
-        Problems.Status(StatusCodes.Status409Conflict, "No availability", "No table can seat this party at that time. Try one of the alternatives.",
+        Problems.Status(StatusCodes.Status409Conflict, "No availability", rejected.Reason == YieldForecasts.Reason
+                ? "The tables free at that time are kept for larger parties (the restaurant's yield setting). Try one of the alternatives."
+                : "No table can seat this party at that time. Try one of the alternatives.",
             "no_availability", new Dictionary<string, object?>
             {
                 ["reason"] = rejected.Reason,
