@@ -6,6 +6,7 @@ using Spectre.Console;
 // Service-night simulator (issue 4). Usage:
 //   dotnet run -c Release --project bench/BookingAssignment.Simulator -- [--nights 54] [--time-limit 2.5] [--workers 2] [--docs docs] [--no-docs]
 //     [--protect 0.65,0.8] [--protect-spare 2] [--protect-max-party 3]   (experimental yield policies; --protect none for none)
+//     [--policies legacy,v3-exact,v3-exact+yield]   (only these; the reports need legacy, and the exact section fcfs-exact)
 //     [--history-nights 8]   (the nights v3-exact+yield learns its forecast from: other seeds of the same floor, mix and load)
 var options = SimulatorOptions.Parse(args);
 var loads = new[] { 0.6, 0.8, 1.0, 1.2, 1.5 };
@@ -17,11 +18,11 @@ var policies = new[]
     // V3 as it was before exact admission: the scored planner with at most two moves.
     new Policy("v3+moves", _ => new TablePlanner(options.Planner with { MaxMoves = 2 })),
     new Policy("v3-exact", _ => new ExactPlanner(new ExactPlannerOptions { Scoring = options.Planner with { MaxMoves = 0 } })),
-    // The opt-in yield setting: exact admission, then the bid-price rule with a forecast learnt from other nights (may decline seatable requests).
+    // The product's opt-in yield setting (off by default): exact admission, then the bid-price rule with a forecast learnt from other nights (it declines seatable requests on purpose).
     new Policy("v3-exact+yield", night => new YieldingPlanner(new ExactPlanner(new ExactPlannerOptions { Scoring = options.Planner with { MaxMoves = 0 } }),
-        History.Learn(night.Floor, night.Mix, night.Load, night.Seed, options.HistoryNights)), Experimental: true),
+        History.Learn(night.Floor, night.Mix, night.Load, night.Seed, options.HistoryNights))),
     new Policy(Night.FcfsExactName, _ => throw new InvalidOperationException("run by FcfsExact")),
-}.Concat(options.Protection.Select(rule =>
+}.Where(p => options.Policies.Count == 0 || options.Policies.Contains(p.Name)).Concat(options.Protection.Select(rule =>
     // EXPERIMENT, not the product: may decline a seatable request (see ProtectingPlanner).
     new Policy(rule.Label, _ => new ProtectingPlanner(new TablePlanner(options.Planner with { MaxMoves = 2 }), rule), Experimental: true)))
 .ToArray();
@@ -73,7 +74,7 @@ AnsiConsole.MarkupLine("[green]Every schedule (each policy and the optimum) pass
 return 0;
 
 public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers, string DocsDirectory, bool WriteDocs, string CommandLine, TablePlannerOptions Planner,
-    IReadOnlyList<ProtectionRule> Protection, double CheckSeconds, int CheckEvery, IReadOnlyList<string> Floors, int HistoryNights)
+    IReadOnlyList<ProtectionRule> Protection, double CheckSeconds, int CheckEvery, IReadOnlyList<string> Floors, int HistoryNights, IReadOnlyList<string> Policies)
 {
     public static SimulatorOptions Parse(string[] args)
     {
@@ -85,7 +86,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         double[] protect = [];
         var checkSeconds = 0.5;
         var checkEvery = 4;
-        string[] floors = [];
+        string[] floors = [], only = [];
         int protectSpare = 2, protectMaxParty = 3, historyNights = 8;
         for (var i = 0; i < args.Length; i++)
         {
@@ -102,6 +103,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
                     break;
                 case "--check-seconds": checkSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--floors": floors = args[++i].Split(','); break;
+                case "--policies": only = args[++i].Split(','); break;
                 case "--check-every": checkEvery = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--history-nights": historyNights = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--protect-spare": protectSpare = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -129,7 +131,7 @@ public sealed record SimulatorOptions(int Nights, double TimeLimit, int Workers,
         docs ??= Path.Combine(FindRepositoryRoot(), "docs");
         var command = "dotnet run -c Release --project bench/BookingAssignment.Simulator -- " + string.Join(' ', args);
         return new SimulatorOptions(nights, timeLimit, workers, docs, write, command.Trim(), planner,
-            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray(), checkSeconds, checkEvery, floors, historyNights);
+            protect.Select(t => new ProtectionRule(t, protectSpare, protectMaxParty)).ToArray(), checkSeconds, checkEvery, floors, historyNights, only);
     }
 
     private static string FindRepositoryRoot()
