@@ -32,6 +32,7 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
         await yields.PrepareAsync(r, CancellationToken.None);
         var answers = _answers.GetValue(r.Floor, _ => new());
         var content = Fingerprint(schedule);
+        var refuses = yields.Refusals(r, schedule, now);
         return request =>
         {
             var key = (content, request.PartySize, request.During.Start.UtcTicks, request.During.End.UtcTicks);
@@ -41,7 +42,7 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
                 if (answers.Count >= AnswersPerFloor) answers.Clear(); // Count takes every lock: only on a miss
                 answers[key] = plan;
             }
-            return plan is not null && !yields.Refuses(r, schedule, request, plan, now);
+            return plan is not null && !refuses(request, plan);
         };
     }
 

@@ -6,7 +6,7 @@ namespace BookingAssignment.Api.Assignment;
 /// <summary>
 /// The opt-in yield setting (issue 9; off by default, <c>PUT /restaurants/{id}/yield</c>). For a
 /// restaurant that has it on, a new booking or a hold that V3's exact decision can seat is still
-/// refused (409 <c>held_for_larger_parties</c>) when <see cref="YieldRule"/> prices its tables above
+/// refused (409 <c>held_for_larger_parties</c>) when <see cref="YieldRule"/> costs its tables above
 /// its party: the requests the restaurant's own history says are still to come would fill them with
 /// more guests. Availability and a 409's alternatives apply the same rule, so an offered slot can be
 /// booked. Re-plans, modifications, floor changes and live holds are never refused by it.
@@ -61,15 +61,37 @@ internal sealed class YieldForecasts(IServiceScopeFactory scopes, TimeProvider t
     }
 
     /// <summary>
-    /// The rule's verdict on a plan for a new party, or null when it does not apply: the setting is off,
-    /// or no forecast is held yet (<see cref="PrepareAsync"/> was not reached), or it has seen no request.
+    /// The rule for plans of new parties against <paramref name="schedule"/> at <paramref name="now"/>: true
+    /// when it turns a plan away. Never, when the setting is off, no forecast is held yet (<see cref="PrepareAsync"/>
+    /// was not reached) or it has seen no request. The programme is built once per service date, when a plan first needs it.
     /// </summary>
-    public YieldJudgement? Judge(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request, TablePlan plan, DateTimeOffset now)
+    public Func<PlanRequest, TablePlan, bool> Refusals(RestaurantModel r, IReadOnlyList<Occupancy> schedule, DateTimeOffset now)
     {
-        if (!r.Entity.YieldProtection || !_forecasts.TryGetValue(r.Id, out var held) || held.Forecast.Observations == 0) return null;
-        var date = r.Rules.ServiceDate(request.During.Start);
-        var upcoming = held.Forecast.StillToCome(now, start => StartOn(r, date, start), party => r.Rules.HeldWindow(request.During.Start, party).End - request.During.Start);
-        return YieldRule.Judge(r.Floor, schedule, request, plan.TableIds, upcoming);
+        if (Forecast(r) is not { } forecast) return static (_, _) => false;
+        var byDate = new Dictionary<DateOnly, OpportunityCost>();
+        return (request, plan) =>
+        {
+            var date = r.Rules.ServiceDate(request.During.Start);
+            if (!byDate.TryGetValue(date, out var cost)) byDate[date] = cost = new OpportunityCost(r.Floor, schedule, Upcoming(r, forecast, date, now));
+            return !cost.Judge(request, plan.TableIds).Accept;
+        };
+    }
+
+    /// <summary>True when the rule turns this plan away (<see cref="Refusals"/> for one plan).</summary>
+    public bool Refuses(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request, TablePlan plan, DateTimeOffset now)
+    {
+        if (Forecast(r) is not { } forecast) return false;
+        using var cost = new OpportunityCost(r.Floor, schedule, Upcoming(r, forecast, r.Rules.ServiceDate(request.During.Start), now));
+        return !cost.Judge(request, plan.TableIds).Accept;
+    }
+
+    private DemandForecast? Forecast(RestaurantModel r) =>
+        r.Entity.YieldProtection && _forecasts.TryGetValue(r.Id, out var held) && held.Forecast.Observations > 0 ? held.Forecast : null;
+
+    private static IReadOnlyList<ExpectedRequest> Upcoming(RestaurantModel r, DemandForecast forecast, DateOnly date, DateTimeOffset now)
+    {
+        var anyStart = r.Rules.ServiceDay(date).Start;
+        return forecast.StillToCome(now, start => StartOn(r, date, start), party => r.Rules.HeldWindow(anyStart, party).End - anyStart);
     }
 
     /// <summary>The setting and what its forecast learnt from (nothing while it is off).</summary>
@@ -78,9 +100,6 @@ internal sealed class YieldForecasts(IServiceScopeFactory scopes, TimeProvider t
             ? new YieldResponse(r.Id, true, options.Value.YieldHistoryDays, held.Forecast.Observations, held.ServiceDays)
             : new YieldResponse(r.Id, r.Entity.YieldProtection, options.Value.YieldHistoryDays, 0, 0);
 
-    /// <summary>True when the rule turns this plan away.</summary>
-    public bool Refuses(RestaurantModel r, IReadOnlyList<Occupancy> schedule, PlanRequest request, TablePlan plan, DateTimeOffset now) =>
-        Judge(r, schedule, request, plan, now) is { Accept: false };
 
     /// <summary>The instant a local start time falls on in a service date (past midnight for a time before the day starts).</summary>
     private static DateTimeOffset StartOn(RestaurantModel r, DateOnly date, TimeOnly start)

@@ -30,6 +30,16 @@ public class YieldRuleTests
     }
 
     [Fact]
+    public void ACoupleStartingBetweenTheExpectedStartsStillMeetsTheFoursItWouldDisplace()
+    {
+        // Fours expected at 19:00 (to 20:00); the couple asks for 19:15 on the last free four-top.
+        var busy = Floor.Booked(0, "A", At(120), 4);
+        var judgement = YieldRule.Judge(Floor, [busy], new PlanRequest(2, Window(135, 60)), [Floor.Id("B")], Expected(4, 120, 3));
+        Assert.False(judgement.Accept);
+        Assert.Equal(4, judgement.Price, 6);
+    }
+
+    [Fact]
     public void TheSameCoupleIsSeatedWhenFewerFoursAreExpectedThanFourTopsAreFree()
     {
         // Two four-tops free and one four expected: one of them is spare, so it prices at nothing.
