@@ -27,7 +27,7 @@ internal static class AssignmentExtensions
         {
             var o = sp.GetRequiredService<IOptions<PlannerOptions>>().Value;
             return o.ExactAdmission
-                ? new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(o.DecisionBudgetMs), MaxWallPace = o.CpSatMaxWallPace })
+                ? new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(o.DecisionBudgetMs) })
                 : new TablePlanner(new TablePlannerOptions { MaxMoves = o.MaxMoves });
         });
         builder.Services.AddSingleton<AvailabilityPlanner>();

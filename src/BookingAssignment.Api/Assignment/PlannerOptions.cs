@@ -25,12 +25,6 @@ internal sealed class PlannerOptions
     [Range(1, 5_000)] public int DecisionBudgetMs { get; set; } = 50;
     /// <summary>Budget of the exact decision for each start time offered by availability and in a 409's alternatives.</summary>
     [Range(1, 1_000)] public int AvailabilityBudgetMs { get; set; } = 5;
-    /// <summary>
-    /// CP-SAT's wall-time limit is the decision's budget left times the pace the decision has had (wall over
-    /// CPU time, so waiting for a core does not cut its work short), at most this factor: a decision holds
-    /// the day's lock for at most about the budget times this.
-    /// </summary>
-    [Range(1, 100)] public double CpSatMaxWallPace { get; set; } = 8;
     /// <summary>Days of a restaurant's own requests (bookings and refusals) its yield forecast learns from (only restaurants with the yield setting on).</summary>
     [Range(1, 365)] public int YieldHistoryDays { get; set; } = 28;
     /// <summary>How often a restaurant's yield forecast is learnt again.</summary>

@@ -18,29 +18,26 @@ internal sealed class DecisionClock
     private readonly Stopwatch? _wall;
 
     private readonly long _wallStart = Stopwatch.GetTimestamp();
-    private readonly double _maxPace;
 
-    private DecisionClock(double maxPace)
+    private DecisionClock()
     {
-        _maxPace = maxPace;
         if (HasThreadCpuTime && TryRead(out var ns)) _startNs = ns;
         else _wall = Stopwatch.StartNew();
     }
 
-    /// <param name="maxPace">The most wall time per unit of this clock's time <see cref="AtCurrentPace"/> grants.</param>
-    public static DecisionClock Start(double maxPace = 8) => new(maxPace);
+    public static DecisionClock Start() => new();
 
     /// <summary>
     /// Wall time for <paramref name="work"/> of this clock's time at the pace the decision has had so
-    /// far (wall over CPU time, 1 to the clock's maximum pace): for a solver whose limit is in wall time,
+    /// far (wall over CPU time, 1 to <paramref name="cap"/>): for a solver whose limit is in wall time,
     /// so that waiting for a core does not shorten its work any more than it shortens the sweep's.
     /// </summary>
-    public TimeSpan AtCurrentPace(TimeSpan work)
+    public TimeSpan AtCurrentPace(TimeSpan work, double cap = 8)
     {
         var spent = Elapsed;
         if (_wall is not null || spent <= TimeSpan.Zero) return work;
         var pace = Stopwatch.GetElapsedTime(_wallStart) / spent;
-        return work * Math.Clamp(pace, 1, _maxPace);
+        return work * Math.Clamp(pace, 1, cap);
     }
 
     public TimeSpan Elapsed => _wall is { } wall ? wall.Elapsed : TimeSpan.FromTicks((Read() - _startNs) / 100);

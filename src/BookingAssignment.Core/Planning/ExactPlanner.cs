@@ -40,7 +40,7 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
         ArgumentNullException.ThrowIfNull(floor);
         ArgumentNullException.ThrowIfNull(occupied);
         ArgumentNullException.ThrowIfNull(request);
-        var clock = DecisionClock.Start(options.MaxWallPace);
+        var clock = DecisionClock.Start();
         var capacity = _capacity.Check(floor, occupied, request);
         if (!capacity.Ok) return new ArrangementDecision.Infeasible(capacity.Reason!);
 

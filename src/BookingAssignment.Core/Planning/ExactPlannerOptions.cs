@@ -31,13 +31,6 @@ public sealed record ExactPlannerOptions
     /// </summary>
     public int CpSatMaxChoices { get; init; } = 4_000;
 
-    /// <summary>
-    /// CP-SAT's limit is in wall time: it gets the budget left times the pace the decision has had so far
-    /// (wall over CPU time), at most this much. Bounds how long a decision on a saturated machine may take
-    /// (the budget times this) at the price of cutting CP-SAT short there.
-    /// </summary>
-    public double MaxWallPace { get; init; } = 8;
-
     /// <summary>Search nodes of one decision (a deterministic bound beside the clock).</summary>
     public long NodeBudget { get; init; } = 2_000_000;
 
