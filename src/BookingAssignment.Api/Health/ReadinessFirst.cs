@@ -3,7 +3,7 @@ using BookingAssignment.Api.Configuration;
 namespace BookingAssignment.Api.Health;
 
 /// <summary>
-/// The background loops (the durable worker, webhook delivery) wait until the host has started and
+/// The background loops (the durable worker, webhook delivery, event retention) wait until the host has started and
 /// <see cref="HostingOptions.BackgroundStartDelayMs"/> has passed. Their first rounds compile
 /// EF Core queries and open connections; run beside start-up on two cores they took about a third
 /// of its CPU and delayed readiness after a restart, which is the rollback path. Nothing they do is

@@ -1,19 +1,23 @@
+using BookingAssignment.Api.Health;
 namespace BookingAssignment.Api.Observability;
 
 /// <summary>
-/// Keeps the day partitions of <c>observability_events</c> (migrations/0007) in shape, at start and
-/// every <see cref="EventRetentionOptions.IntervalMinutes"/>, on every instance (the SQL functions
+/// Keeps the day partitions of <c>observability_events</c> (migrations/0007) in shape, once the host is
+/// ready (<see cref="ReadinessFirst"/>) and every <see cref="EventRetentionOptions.IntervalMinutes"/>, on every instance (the SQL functions
 /// serialise themselves): the partitions from yesterday to <see cref="EventRetentionOptions.PartitionsAheadDays"/>
 /// ahead exist, rows that fell into the default partition move into their day, and days older than
 /// <see cref="EventRetentionOptions.RetentionDays"/> are dropped. Each step waits at most a few seconds
 /// for its table lock, so a long report query delays the maintenance, never the bookings behind it.
 /// </summary>
 internal sealed partial class EventRetention(
-    IServiceScopeFactory scopes, IOptions<EventRetentionOptions> options, TimeProvider time, ILogger<EventRetention> logger)
+    IServiceScopeFactory scopes, IOptions<EventRetentionOptions> options, TimeProvider time, ReadinessFirst readiness, ILogger<EventRetention> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // After readiness, like the other loops: until the first round, an event of a day without its
+        // partition lands in the default partition, and that round moves it into its day.
+        if (!await readiness.WaitAsync(stoppingToken)) return;
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.IntervalMinutes), time);
         do
         {
