@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BookingAssignment.Core.Rules;
 using BookingAssignment.Core.Yield;
 
 namespace BookingAssignment.Api.Assignment;
@@ -22,14 +23,23 @@ internal sealed class YieldForecasts(IServiceScopeFactory scopes, TimeProvider t
     public const string Reason = "held_for_larger_parties";
 
     private readonly ConcurrentDictionary<Guid, (DemandForecast Forecast, int ServiceDays, DateTimeOffset LearntAt)> _forecasts = new();
+    private readonly ConcurrentDictionary<Guid, Lazy<Task>> _learning = new();
 
-    /// <summary>Learns the restaurant's forecast when the setting is on and the one held is missing or old.</summary>
+    /// <summary>
+    /// Learns the restaurant's forecast when the setting is on and the one held is missing or old. The
+    /// requests that find it so at once share one history query.
+    /// </summary>
     public async Task PrepareAsync(RestaurantModel r, CancellationToken ct)
     {
         if (!r.Entity.YieldProtection) return;
         var now = time.GetUtcNow();
         if (_forecasts.TryGetValue(r.Id, out var held) && now - held.LearntAt < TimeSpan.FromMinutes(options.Value.YieldRefreshMinutes)) return;
-        await LearnAsync(r, now, ct);
+        var learning = _learning.GetOrAdd(r.Id, _ => new Lazy<Task>(async () =>
+        {
+            try { await LearnAsync(r, now, CancellationToken.None); }
+            finally { _learning.TryRemove(r.Id, out Lazy<Task>? _); }
+        }));
+        await learning.Value.WaitAsync(ct);
     }
 
     /// <summary>Learns the forecast now (the setting just changed, or it is old) and keeps it.</summary>
@@ -104,9 +114,8 @@ internal sealed class YieldForecasts(IServiceScopeFactory scopes, TimeProvider t
     /// <summary>The instant a local start time falls on in a service date (past midnight for a time before the day starts).</summary>
     private static DateTimeOffset StartOn(RestaurantModel r, DateOnly date, TimeOnly start)
     {
-        var local = date.ToDateTime(start);
-        if (start.Hour * 60 + start.Minute < r.Rules.DayStartMinutes) local = local.AddDays(1);
-        return new DateTimeOffset(local, r.Rules.TimeZone.GetUtcOffset(local));
+        var minutes = start.Hour * 60 + start.Minute;
+        return LocalDay.StartOf(r.Rules.TimeZone, date, minutes < r.Rules.DayStartMinutes ? minutes + 24 * 60 : minutes);
     }
 
     private sealed class HistoryRow

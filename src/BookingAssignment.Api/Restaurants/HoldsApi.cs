@@ -44,10 +44,12 @@ internal static class HoldsApi
                 var schedule = await Schedule.LoadAsync(tx, r, Schedule.DayWindow(r, startsAt), admission.MovableFrom(PipelineSelector.V3, now), null, token);
                 var planRequest = new PlanRequest(party, r.Rules.HeldWindow(startsAt, party));
                 // A hold promises a booking that is never refused: the yield setting judges it here, as it would the booking.
-                if (admission.DecideV3(r, schedule, planRequest) is not ArrangementDecision.Feasible seatable || yields.Refuses(r, schedule, planRequest, seatable.Plan, now))
+                var seatable = admission.DecideV3(r, schedule, planRequest) as ArrangementDecision.Feasible;
+                var yielded = seatable is not null && yields.Refuses(r, schedule, planRequest, seatable.Plan, now);
+                if (seatable is null || yielded)
                 {
                     var alternatives = await availability.AlternativesAsync(r, schedule, party, startsAt, now, options.Value.AlternativesCount);
-                    return (BookingsApi.NoAvailability(r, new SubmitOutcome.Rejected("no_availability", alternatives)), false);
+                    return (BookingsApi.NoAvailability(r, new SubmitOutcome.Rejected(yielded ? YieldForecasts.Reason : "no_availability", alternatives)), false);
                 }
                 var hold = new BookingHold
                 {
