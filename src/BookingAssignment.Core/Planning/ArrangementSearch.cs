@@ -79,9 +79,15 @@ internal sealed class ArrangementSearch
         var any = sweep.Solve(int.MaxValue);
         if (any is null && sweep.OutOfBudget && cpSat)
         {
-            // The sweep could not settle it in its share: CP-SAT gets the rest of the budget, when its
+            // The sweep could not settle it in its share. Conflict repair looks for an arrangement in its
+            // own (a nearly full evening that fits); then CP-SAT gets the rest of the budget, when its
             // model is small enough to pay; otherwise the sweep does (keeping the failed states it learnt).
-            if (CpSatSearch.TrySolve(problem, _deadline, feasibilityOnly ? TimeSpan.Zero : _options.MoveBudget, _options.CpSatMaxChoices, _clock,
+            var share = _clock.Elapsed + _options.RepairBudget;
+            var repair = _options.RepairBudget > TimeSpan.Zero ? new RepairSearch(problem) : null;
+            if (repair?.Continue(_clock, share < _deadline ? share : _deadline) is { } repaired)
+                return new ArrangementDecision.Feasible(ToPlan(feasibilityOnly ? repaired
+                    : CpSatSearch.FewerMoves(problem, repaired, _deadline, _options.MoveBudget, _clock)));
+            if (CpSatSearch.TrySolve(problem, _deadline, feasibilityOnly ? TimeSpan.Zero : _options.MoveBudget, _options.CpSatMaxChoices, _clock, repair,
                     out var found, out var proved))
             {
                 if (found is not null) return new ArrangementDecision.Feasible(ToPlan(found));

@@ -33,7 +33,7 @@ internal static class CpSatSearch
     /// past that (a 60-table floor of joinable rows with no pools, 300 bookings: about 17,000), loading
     /// and presolving the model alone takes longer than a decision's budget.
     /// </summary>
-    public static bool TrySolve(SweepProblem p, TimeSpan deadline, TimeSpan moveBudget, int maxChoices, DecisionClock clock,
+    public static bool TrySolve(SweepProblem p, TimeSpan deadline, TimeSpan moveBudget, int maxChoices, DecisionClock clock, RepairSearch? repair,
         out int[]? assignment, out bool proved)
     {
         (assignment, proved) = (null, false);
@@ -49,8 +49,12 @@ internal static class CpSatSearch
         var (relaxed, r) = BuildModel(p, merged, relaxedOptions);
         var guess = Run(relaxed, r, clock.AtCurrentPace(limit));
         if (guess.Status == CpSolverStatus.Infeasible) return proved = true;
-        var first = guess.Chosen is null ? null
-            : Concrete(p, merged, relaxedOptions, guess.Chosen) ?? Realize(p, merged, relaxedOptions, guess.Chosen, clock, deadline);
+        // It may fit. An arrangement of the relaxation's choices, when best fit finds one; else conflict
+        // repair, longer now (two thirds of what is left, all of it when the relaxation ran out of time);
+        // else the sweep held to the relaxation's kinds of tables.
+        var first = guess.Chosen is null ? null : Concrete(p, merged, relaxedOptions, guess.Chosen);
+        first ??= repair?.Continue(clock, guess.Chosen is null ? deadline : clock.Elapsed + (deadline - clock.Elapsed) * 2 / 3);
+        if (first is null && guess.Chosen is not null) first = Realize(p, merged, relaxedOptions, guess.Chosen, clock, deadline);
         if (first is null)
         {
             // Then the exact model: copies of a group each their own pool.
@@ -91,7 +95,7 @@ internal static class CpSatSearch
     /// are free, then, within the move budget, CP-SAT on the model with every table named (a booking's
     /// current tables matter now) minimises moves, then the new party's rank.
     /// </summary>
-    private static int[] FewerMoves(SweepProblem p, int[] found, TimeSpan deadline, TimeSpan moveBudget, DecisionClock clock)
+    internal static int[] FewerMoves(SweepProblem p, int[] found, TimeSpan deadline, TimeSpan moveBudget, DecisionClock clock)
     {
         var first = BackHome(p, found);
         var left = deadline - clock.Elapsed;

@@ -14,8 +14,10 @@ namespace BookingAssignment.Core.Planning;
 /// <item>a complete search (<see cref="ArrangementSearch"/>) over the bookings that overlap the new
 /// one, directly or through a chain: fewest moves first (as far as <see cref="ExactPlannerOptions.MoveBudget"/>
 /// can prove them fewest), then the planner's static score. The planner's own depth-first search
-/// gets <see cref="ExactPlannerOptions.SweepBudget"/>; what it cannot settle goes to CP-SAT
-/// (<see cref="CpSatSearch"/>) for the rest of the budget.</item>
+/// gets <see cref="ExactPlannerOptions.SweepBudget"/>, then conflict repair (<see cref="RepairSearch"/>)
+/// <see cref="ExactPlannerOptions.RepairBudget"/> to find an arrangement; what neither settles goes to
+/// CP-SAT (<see cref="CpSatSearch"/>) for the rest of the budget, repair resuming when CP-SAT's
+/// relaxation says it may fit.</item>
 /// </list>
 /// The search is bounded by time and nodes; running out is <see cref="ArrangementDecision.BudgetExhausted"/>,
 /// never a guess. Answers for one instant are remembered by content (<see cref="InstantAnswers"/>):

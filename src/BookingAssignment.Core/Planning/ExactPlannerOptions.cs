@@ -26,6 +26,15 @@ public sealed record ExactPlannerOptions
     public TimeSpan SweepBudget { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
+    /// Time conflict repair (<see cref="RepairSearch"/>) may spend, after the sweep, looking for an
+    /// arrangement before CP-SAT is asked (on the decision's clock). It finds the arrangements of nearly
+    /// full evenings that the sweep misses in a few milliseconds; it cannot prove that none exists. When
+    /// CP-SAT's relaxation then says the evening may fit, repair resumes for most of what is left. Zero:
+    /// no repair (CP-SAT alone after the sweep).
+    /// </summary>
+    public TimeSpan RepairBudget { get; init; } = TimeSpan.FromMilliseconds(3);
+
+    /// <summary>
     /// Largest problem handed to CP-SAT, in choices of its relaxation (booking × named set or pool).
     /// Larger ones cost more than the budget to load and presolve; the sweep then has the whole budget.
     /// </summary>

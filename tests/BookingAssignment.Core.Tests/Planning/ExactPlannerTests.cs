@@ -82,8 +82,12 @@ public class ExactPlannerTests
         // One sweep node: every decision the quick paths leave open goes to CP-SAT, first to the
         // relaxation that counts copies of a group as one pool (its "no" is taken as a proof), then
         // to the exact pooled model. Random floors and floors of repeated joinable groups (pairs and
-        // rows: the relaxation is not exact on them, so a wrong "no" would show here).
-        var cpSat = new ExactPlanner(new ExactPlannerOptions { NodeBudget = 1, Budget = TimeSpan.FromSeconds(2), MoveBudget = TimeSpan.FromMilliseconds(20) });
+        // rows: the relaxation is not exact on them, so a wrong "no" would show here). Conflict repair
+        // is off, or it would find most of the arrangements before CP-SAT's exact model is asked.
+        var cpSat = new ExactPlanner(new ExactPlannerOptions
+        {
+            NodeBudget = 1, RepairBudget = TimeSpan.Zero, Budget = TimeSpan.FromSeconds(2), MoveBudget = TimeSpan.FromMilliseconds(20),
+        });
         int feasible = 0, infeasible = 0;
         var disagreements = new List<string>();
         var instances = Enumerable.Range(0, 800).Select(Make).Concat(Enumerable.Range(0, 800).Select(seed => WithSomeWaiting(RandomInstances.MakeGroups(seed))));
@@ -96,6 +100,39 @@ public class ExactPlannerTests
         }
         Assert.True(disagreements.Count == 0, string.Join("\n", disagreements.Take(10)));
         Assert.True(feasible > 300 && infeasible > 300, $"the generator must exercise both answers ({feasible} feasible, {infeasible} not)");
+    }
+
+    [Fact]
+    public void WhenTheSweepGivesUpAtOnceConflictRepairFindsTheArrangementsAndOnlyValidOnes()
+    {
+        // One sweep node and no CP-SAT (no model is small enough): an arrangement can come only from
+        // the quick paths or from conflict repair, which cannot prove "no", so every unseatable request
+        // must come back out of budget, never seated, and every seatable one it finds must be valid.
+        var repairOnly = new ExactPlanner(new ExactPlannerOptions
+        {
+            NodeBudget = 1, CpSatMaxChoices = 0, RepairBudget = TimeSpan.FromMilliseconds(100), Budget = TimeSpan.FromMilliseconds(200),
+            MoveBudget = TimeSpan.Zero,
+        });
+        int seatable = 0, found = 0;
+        var problems = new List<string>();
+        var instances = Enumerable.Range(0, 500).Select(Make).Concat(Enumerable.Range(0, 500).Select(seed => WithSomeWaiting(RandomInstances.MakeGroups(seed))));
+        foreach (var i in instances)
+        {
+            var oracle = ScheduleOracle.CanSeat(i.Floor, i.Occupied, i.Request);
+            var decision = repairOnly.Decide(i.Floor, i.Occupied, i.Request);
+            if (oracle) seatable++;
+            if (decision is not ArrangementDecision.Feasible { Plan: var plan }) continue;
+            if (!oracle) problems.Add($"seed {i.Seed}: seated a request the oracle cannot seat");
+            found++;
+            var placed = ScheduleOracle.Apply(i.Occupied.Where(o => o.TableIds.Count > 0).ToList(), i.Request, plan, Guid.NewGuid());
+            if (ScheduleOracle.Violation(i.Floor, placed) is { } violation) problems.Add($"seed {i.Seed}: {violation}");
+            foreach (var move in plan.Moves)
+                if (i.Occupied.Single(o => o.BookingId == move.BookingId) is not { Movable: true, TableIds.Count: > 0 })
+                    problems.Add($"seed {i.Seed}: moved {move.BookingId}, which may not move");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(10)));
+        // Small evenings: repair finds (nearly) every arrangement there is.
+        Assert.True(found >= seatable * 0.95, $"repair found {found} of {seatable} seatable requests");
     }
 
     [Fact]
