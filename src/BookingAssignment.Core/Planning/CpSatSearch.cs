@@ -119,7 +119,7 @@ internal static class CpSatSearch
     /// Fewer moves, cheaply: a booking whose current tables are free beside everyone else's in the
     /// arrangement goes back to them, until none can. (The arrangement stays valid at every step.)
     /// </summary>
-    private static int[] BackHome(SweepProblem p, int[] assignment)
+    internal static int[] BackHome(SweepProblem p, int[] assignment)
     {
         var result = (int[])assignment.Clone();
         for (var changed = true; changed;)
