@@ -4,6 +4,7 @@
 #   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only] [--open-loop-share 25] [--warmup-seconds 45]
 #   bench/run-e2e-bench.sh --wrk      # the same API under Debian's wrk (bench/wrk/bookings.lua) instead
 #   bench/run-e2e-bench.sh --soak-minutes 30 [--open-loop-share 25]   # the soak (bench/run-soak-bench.sh)
+#   API_ENV="DOTNET_gcServer=0" bench/run-e2e-bench.sh --steady-only   # runtime settings for the API process only (not the load test)
 #
 # Starts private PostgreSQL (55435) and Redis (56381) under .data/bench (wiped each run), builds
 # Release, starts the API with FEATURE_ASSIGNMENT_PIPELINE_V3=true on 127.0.0.1:5090, then runs
@@ -46,7 +47,7 @@ ConnectionStrings__Postgres="$PG;Maximum Pool Size=100" ConnectionStrings__Redis
 Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key \
 FEATURE_ASSIGNMENT_PIPELINE_V3=true RateLimiting__TokenLimit=1000000 RateLimiting__TokensPerSecond=1000000 Bookings__MaxDaysAhead=730 \
 Serilog__MinimumLevel__Default="$LOG_LEVEL" ASPNETCORE_URLS=http://127.0.0.1:5090 \
-  dotnet "$API_DLL" >"$BENCH_DIR/api.log" 2>&1 9>&- &
+  env ${API_ENV:-} dotnet "$API_DLL" >"$BENCH_DIR/api.log" 2>&1 9>&- &
 API_PID=$!
 for _ in $(seq 1 60); do [ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] && break; sleep 0.5; done
 [ "$(ba_http_status http://127.0.0.1:5090/health/ready)" = 200 ] || { tail -n 30 "$BENCH_DIR/api.log"; ba_die "API did not become ready"; }
