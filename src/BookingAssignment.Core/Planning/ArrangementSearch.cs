@@ -85,7 +85,8 @@ internal sealed class ArrangementSearch
             var share = _clock.Elapsed + _options.RepairBudget;
             var repair = _options.RepairBudget > TimeSpan.Zero ? new RepairSearch(problem) : null;
             if (repair?.Continue(_clock, share < _deadline ? share : _deadline) is { } repaired)
-                return new ArrangementDecision.Feasible(ToPlan(feasibilityOnly ? repaired : FewerMoves(problem, repaired)));
+                return new ArrangementDecision.Feasible(ToPlan(feasibilityOnly ? repaired
+                    : CpSatSearch.FewerMoves(problem, repaired, _deadline, _options.MoveBudget, _options.CpSatMaxChoices, _clock)));
             if (CpSatSearch.TrySolve(problem, _deadline, feasibilityOnly ? TimeSpan.Zero : _options.MoveBudget, _options.CpSatMaxChoices, _clock, repair,
                     out var found, out var proved))
             {
@@ -113,17 +114,6 @@ internal sealed class ArrangementSearch
         }
         return new ArrangementDecision.Feasible(ToPlan(best));
     }
-
-    /// <summary>
-    /// Fewer moves for what conflict repair found: CP-SAT's move minimisation when the model with every
-    /// table named is small enough to load in the move budget (its loading and presolve are not bounded
-    /// by its time limit: on the 60-table benchmark evening, about 17,000 choices, they took up to 175 ms),
-    /// otherwise only bookings going back to their own tables where those are free.
-    /// </summary>
-    private int[] FewerMoves(SweepProblem problem, int[] found) =>
-        problem.Domain.Sum(d => d.Length) <= _options.CpSatMaxChoices
-            ? CpSatSearch.FewerMoves(problem, found, _deadline, _options.MoveBudget, _clock)
-            : CpSatSearch.BackHome(problem, found);
 
     /// <summary>Every CP-SAT stage once on this problem, whatever its answers (<see cref="ExactPlanner.WarmUpCpSat"/>).</summary>
     public void WarmUpCpSat()

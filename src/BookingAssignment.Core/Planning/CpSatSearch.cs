@@ -67,7 +67,7 @@ internal static class CpSatSearch
             first = found.Chosen is null ? null : Concrete(p, pooled, options, found.Chosen);
             if (first is null) return true; // out of budget: nothing proved
         }
-        assignment = FewerMoves(p, first, deadline, moveBudget, clock);
+        assignment = FewerMoves(p, first, deadline, moveBudget, maxChoices, clock);
         return true;
     }
 
@@ -87,20 +87,23 @@ internal static class CpSatSearch
         var options = OptionsOf(p, pooled);
         var (model, x) = BuildModel(p, pooled, options);
         if (Run(model, x, TimeSpan.FromSeconds(1)).Chosen is { } found && Concrete(p, pooled, options, found) is { } first)
-            FewerMoves(p, first, deadline, TimeSpan.FromSeconds(1), clock);
+            FewerMoves(p, first, deadline, TimeSpan.FromSeconds(1), int.MaxValue, clock);
     }
 
     /// <summary>
     /// Fewer moves for an arrangement found: bookings go back to their current tables where those
-    /// are free, then, within the move budget, CP-SAT on the model with every table named (a booking's
-    /// current tables matter now) minimises moves, then the new party's rank.
+    /// are free, then, within the move budget and when it has at most <paramref name="maxChoices"/> choices,
+    /// CP-SAT on the model with every table named (a booking's current tables matter now) minimises moves,
+    /// then the new party's rank.
     /// </summary>
-    internal static int[] FewerMoves(SweepProblem p, int[] found, TimeSpan deadline, TimeSpan moveBudget, DecisionClock clock)
+    internal static int[] FewerMoves(SweepProblem p, int[] found, TimeSpan deadline, TimeSpan moveBudget, int maxChoices, DecisionClock clock)
     {
         var first = BackHome(p, found);
         var left = deadline - clock.Elapsed;
         var share = moveBudget < left ? moveBudget : left;
-        if (share <= TimeSpan.Zero) return first;
+        // The named model's loading and presolve are not bounded by CP-SAT's time limit: past maxChoices
+        // (the 60-table benchmark evening has about 17,000) they took the decision to 175 ms.
+        if (share <= TimeSpan.Zero || p.Domain.Sum(d => d.Length) > maxChoices) return first;
         var (free, y) = BuildModel(p, pooled: null, OptionsOf(p, pooled: null));
         var moves = new List<LinearExpr>();
         for (var v = 0; v < y.Length; v++)
@@ -119,7 +122,7 @@ internal static class CpSatSearch
     /// Fewer moves, cheaply: a booking whose current tables are free beside everyone else's in the
     /// arrangement goes back to them, until none can. (The arrangement stays valid at every step.)
     /// </summary>
-    internal static int[] BackHome(SweepProblem p, int[] assignment)
+    private static int[] BackHome(SweepProblem p, int[] assignment)
     {
         var result = (int[])assignment.Clone();
         for (var changed = true; changed;)

@@ -19,6 +19,9 @@ internal sealed class DecisionClock
 
     private readonly long _wallStart = Stopwatch.GetTimestamp();
 
+    /// <summary>The most wall time per unit of CPU time <see cref="AtCurrentPace"/> grants: a decision holds the day's lock for at most about its budget times this.</summary>
+    private const double MaxPace = 8;
+
     private DecisionClock()
     {
         if (HasThreadCpuTime && TryRead(out var ns)) _startNs = ns;
@@ -29,15 +32,15 @@ internal sealed class DecisionClock
 
     /// <summary>
     /// Wall time for <paramref name="work"/> of this clock's time at the pace the decision has had so
-    /// far (wall over CPU time, 1 to <paramref name="cap"/>): for a solver whose limit is in wall time,
+    /// far (wall over CPU time, 1 to <see cref="MaxPace"/>): for a solver whose limit is in wall time,
     /// so that waiting for a core does not shorten its work any more than it shortens the sweep's.
     /// </summary>
-    public TimeSpan AtCurrentPace(TimeSpan work, double cap = 8)
+    public TimeSpan AtCurrentPace(TimeSpan work)
     {
         var spent = Elapsed;
         if (_wall is not null || spent <= TimeSpan.Zero) return work;
         var pace = Stopwatch.GetElapsedTime(_wallStart) / spent;
-        return work * Math.Clamp(pace, 1, cap);
+        return work * Math.Clamp(pace, 1, MaxPace);
     }
 
     public TimeSpan Elapsed => _wall is { } wall ? wall.Elapsed : TimeSpan.FromTicks((Read() - _startNs) / 100);
