@@ -48,8 +48,13 @@ await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum
 if (opts.SoakMinutes > 0) return await SoakAsync(http, restaurants, zone, opts, data, ceiling);
 Console.WriteLine($"Ceiling {ceiling:F1}/s; steady load: {opts.Clients} clients for {opts.Seconds} s ...");
 var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
+var postgresBefore = PostgresCpuSeconds();
+var selfBefore = Environment.CpuUsage.TotalTime.TotalSeconds;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;
+// Where the rest of the two cores goes over the same steady phase: PostgreSQL's processes and this load test.
+var postgresCpuMsPerRequest = Math.Round(1000 * PostgresCpuSeconds().Since(postgresBefore) / load.Requests, 2);
+var loadTestCpuMsPerRequest = Math.Round(1000 * (Environment.CpuUsage.TotalTime.TotalSeconds - selfBefore) / load.Requests, 2);
 // --open-loop-share P: requests at P % of the ceiling's rate, sent on schedule whatever the answers do.
 object? openLoop = null;
 Run? open = null;
@@ -76,6 +81,8 @@ var report = new
     load = load.Summary(),
     loadShareOfCeiling = Math.Round(100 * load.PerSecond / ceiling, 1),
     apiCpuMsPerRequest,
+    postgresCpuMsPerRequest,
+    loadTestCpuMsPerRequest,
     openLoop,
     drop = drop?.Summary(),
     sellOut,
@@ -401,6 +408,23 @@ static double CpuSeconds(int pid)
     return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
+// utime + stime of every process named postgres (the server and its backends), per pid.
+static Dictionary<int, double> PostgresCpuSeconds()
+{
+    var cpu = new Dictionary<int, double>();
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+        try
+        {
+            if (File.ReadAllText($"{dir}/comm").Trim() == "postgres") cpu[pid] = CpuSeconds(pid);
+        }
+        catch (IOException) { } // the process ended meanwhile
+        catch (UnauthorizedAccessException) { }
+    }
+    return cpu;
+}
+
 static double RssMb(int pid)
 {
     var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
@@ -473,4 +497,11 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             double.Parse(Get("--open-loop-share", a.Contains("--soak-minutes") ? "25" : "0"), CultureInfo.InvariantCulture),
             int.Parse(Get("--soak-minutes", "0"), CultureInfo.InvariantCulture), int.Parse(Get("--warmup-seconds", "45"), CultureInfo.InvariantCulture));
     }
+}
+
+internal static class CpuSamples
+{
+    /// <summary>CPU seconds used between two samples by the processes in the later one (a process started between them counts from zero).</summary>
+    public static double Since(this Dictionary<int, double> now, Dictionary<int, double> before) =>
+        now.Sum(p => p.Value - before.GetValueOrDefault(p.Key));
 }
