@@ -41,18 +41,19 @@ for r in range(1, rounds + 1):
         load = d["load"]
         by[side].append(d)
         rows.append(f"| {r} | {side} ({base if side == 'base' else head}) | {d['ceiling']['perSecond']:,} | {load['perSecond']:,} | {d['loadShareOfCeiling']} % | "
-                    f"{load['p50Ms']} | {load['p99Ms']} | {d['apiCpuMsPerRequest']} | {d['apiRssMb']} | {load.get('serverErrors', 0)} |")
+                    f"{load['p50Ms']} | {load['p99Ms']} | {d['apiCpuMsPerRequest']} | {d.get('postgresCpuMsPerRequest', '-')} | {d['apiRssMb']} | {load.get('serverErrors', 0)} |")
 mean = lambda side, f: sum(f(d) for d in by[side]) / len(by[side])
 cpu = mean("current", lambda d: d["apiCpuMsPerRequest"]) / mean("base", lambda d: d["apiCpuMsPerRequest"])
+pg = mean("current", lambda d: d["postgresCpuMsPerRequest"]) / mean("base", lambda d: d["postgresCpuMsPerRequest"])
 share = mean("current", lambda d: d["loadShareOfCeiling"]) / mean("base", lambda d: d["loadShareOfCeiling"])
 rss = mean("current", lambda d: d["apiRssMb"]) / mean("base", lambda d: d["apiRssMb"])
 cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 text = "\n".join([
     f"`bench/run-ab-bench.sh {base} --rounds {rounds} {extra}`".replace("  ", " "),
     f"machine: {os.cpu_count()} cores ({cpu_model}), {platform.system()} {platform.release()}; base {base}, current {head}", "",
-    "| round | API | ceiling req/s | steady req/s | share of ceiling | p50 ms | p99 ms | API CPU ms / booking | RSS MB | 5xx |",
-    "|---|---|---|---|---|---|---|---|---|---|", *rows, "",
-    f"current / base, means over the rounds: CPU per booking {cpu:.2f}×, share of ceiling {share:.2f}×, RSS {rss:.2f}×", ""])
+    "| round | API | ceiling req/s | steady req/s | share of ceiling | p50 ms | p99 ms | API CPU ms / booking | PostgreSQL CPU ms / booking | RSS MB | 5xx |",
+    "|---|---|---|---|---|---|---|---|---|---|---|", *rows, "",
+    f"current / base, means over the rounds: API CPU per booking {cpu:.2f}×, PostgreSQL CPU per booking {pg:.2f}×, share of ceiling {share:.2f}×, RSS {rss:.2f}×", ""])
 print(text)
 open(os.path.join(out, "summary.md"), "w").write(text)
 PY
