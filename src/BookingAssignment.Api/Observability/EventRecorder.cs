@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace BookingAssignment.Api.Observability;
@@ -8,15 +7,8 @@ namespace BookingAssignment.Api.Observability;
 /// the row on the caller's context so it commits (or not) with the change it describes;
 /// <see cref="WriteAsync"/> is for events that describe no row change (a rejection, a dry run).
 /// </summary>
-internal sealed partial class EventRecorder(ILoggerFactory loggers, TimeProvider time, IServiceScopeFactory scopes)
+internal sealed partial class EventRecorder(ILogger<EventRecorder> logger, TimeProvider time, IServiceScopeFactory scopes)
 {
-    /// <summary>
-    /// One logger per event source, its category <c>events:&lt;source&gt;</c> (<see cref="EventSourceEnricher"/>
-    /// turns it into the line's prefix): no logging scope per line, which cost two async-local
-    /// changes and a dictionary for each of a booking's nine lines.
-    /// </summary>
-    private readonly ConcurrentDictionary<string, ILogger> _bySource = new(StringComparer.Ordinal);
-
     public void Add(BookingDb db, AppEvent e, Guid? restaurantId, Guid? bookingId) =>
         db.Events.Add(Create(e, restaurantId, bookingId));
 
@@ -31,14 +23,17 @@ internal sealed partial class EventRecorder(ILoggerFactory loggers, TimeProvider
     private ObservabilityEvent Create(AppEvent e, Guid? restaurantId, Guid? bookingId)
     {
         var json = ContextJson(e.Context);
-        var level = e.Severity switch
+        using (logger.BeginScope(new Dictionary<string, object> { [EventSourceEnricher.Property] = e.Source }))
         {
-            Severity.Warning => LogLevel.Warning,
-            Severity.Error => LogLevel.Error,
-            Severity.Critical => LogLevel.Critical,
-            _ => LogLevel.Information,
-        };
-        LogEvent(_bySource.GetOrAdd(e.Source, source => loggers.CreateLogger(EventSourceEnricher.CategoryPrefix + source)), level, e.Type, bookingId, json);
+            var level = e.Severity switch
+            {
+                Severity.Warning => LogLevel.Warning,
+                Severity.Error => LogLevel.Error,
+                Severity.Critical => LogLevel.Critical,
+                _ => LogLevel.Information,
+            };
+            LogEvent(logger, level, e.Type, bookingId, json);
+        }
         return new ObservabilityEvent
         {
             CreatedAt = time.GetUtcNow(),

@@ -11,11 +11,8 @@ namespace BookingAssignment.Api.Observability;
 /// </summary>
 internal sealed class EventSourceEnricher : ILogEventEnricher
 {
-    /// <summary>The log property that carries the source.</summary>
+    /// <summary>The log property that carries the source (set by <see cref="EventRecorder"/> for event lines).</summary>
     public const string Property = "EventSource";
-
-    /// <summary>The logger category of an event line (<see cref="EventRecorder"/>): this prefix, then the event's source.</summary>
-    public const string CategoryPrefix = "events:";
 
     private static readonly Dictionary<string, string> SourceByType = new(StringComparer.Ordinal)
     {
@@ -31,10 +28,8 @@ internal sealed class EventSourceEnricher : ILogEventEnricher
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         if (logEvent.Properties.ContainsKey(Property)) return;
-        if (!logEvent.Properties.TryGetValue("SourceContext", out var value) || value is not ScalarValue { Value: string context }) return;
-        if (context.StartsWith(CategoryPrefix, StringComparison.Ordinal))
-            logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty(Property, context[CategoryPrefix.Length..]));
-        else if (SourceByType.TryGetValue(context, out var source))
+        if (logEvent.Properties.TryGetValue("SourceContext", out var value) && value is ScalarValue { Value: string context }
+            && SourceByType.TryGetValue(context, out var source))
             logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty(Property, source));
     }
 }
