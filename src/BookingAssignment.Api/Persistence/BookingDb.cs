@@ -34,11 +34,6 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    /// <summary>
-    /// As the synchronous save, and the audit trail's rows go in one statement per table after EF's
-    /// own (<see cref="AuditRows"/>), in the caller's transaction or, without one, in a transaction of
-    /// their own around both: the save stays all-or-nothing.
-    /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         using var _ = StageOutbox();
@@ -47,13 +42,7 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
         // never used, and releasing it was a round trip per save, under the day's lock on the hot path.
         // (Set per save: a pooled context's facade is reset to the default when it goes back to the pool.)
         Database.AutoSavepointsEnabled = false;
-        var audit = AuditRows.Take(this);
-        if (audit.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        await using var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        await audit.WriteAsync(this, cancellationToken);
-        if (own is not null) await own.CommitAsync(cancellationToken);
-        return saved + audit.Count;
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     /// <summary>
