@@ -41,7 +41,7 @@ for r in range(1, rounds + 1):
         load = d["load"]
         by[side].append(d)
         rows.append(f"| {r} | {side} ({base if side == 'base' else head}) | {d['ceiling']['perSecond']:,} | {load['perSecond']:,} | {d['loadShareOfCeiling']} % | "
-                    f"{load['p50Ms']} | {load['p99Ms']} | {d['apiCpuMsPerRequest']} | {d.get('postgresCpuMsPerRequest', '-')} | {d['apiRssMb']} | {load.get('serverErrors', 0)} |")
+                    f"{load['p50Ms']} | {load['p99Ms']} | {d['apiCpuMsPerRequest']} | {d['postgresCpuMsPerRequest']} | {d['apiRssMb']} | {load.get('serverErrors', 0)} |")
 mean = lambda side, f: sum(f(d) for d in by[side]) / len(by[side])
 cpu = mean("current", lambda d: d["apiCpuMsPerRequest"]) / mean("base", lambda d: d["apiCpuMsPerRequest"])
 pg = mean("current", lambda d: d["postgresCpuMsPerRequest"]) / mean("base", lambda d: d["postgresCpuMsPerRequest"])

@@ -53,7 +53,7 @@ var selfBefore = Environment.CpuUsage.TotalTime.TotalSeconds;
 var load = await RunLoadAsync(http, restaurants, zone, opts.Clients, TimeSpan.FromSeconds(opts.Seconds), dayOffset: 1);
 double? apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - cpuBefore) / load.Requests, 2) : null;
 // Where the rest of the two cores goes over the same steady phase: PostgreSQL's processes and this load test.
-var postgresCpuMsPerRequest = Math.Round(1000 * PostgresCpuSeconds().Since(postgresBefore) / load.Requests, 2);
+var postgresCpuMsPerRequest = Math.Round(1000 * PostgresCpuSeconds().Sum(p => p.Value - postgresBefore.GetValueOrDefault(p.Key)) / load.Requests, 2);
 var loadTestCpuMsPerRequest = Math.Round(1000 * (Environment.CpuUsage.TotalTime.TotalSeconds - selfBefore) / load.Requests, 2);
 // --open-loop-share P: requests at P % of the ceiling's rate, sent on schedule whatever the answers do.
 object? openLoop = null;
@@ -408,7 +408,9 @@ static double CpuSeconds(int pid)
     return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
-// utime + stime of every process named postgres (the server and its backends), per pid.
+// utime + stime of every process named postgres, per pid: the benchmark's server and its backends, and any
+// other PostgreSQL on the machine (run nothing else beside a benchmark). A backend started during the
+// phase counts from zero; one that ended during it is lost (the API's pool keeps its connections).
 static Dictionary<int, double> PostgresCpuSeconds()
 {
     var cpu = new Dictionary<int, double>();
@@ -497,11 +499,4 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             double.Parse(Get("--open-loop-share", a.Contains("--soak-minutes") ? "25" : "0"), CultureInfo.InvariantCulture),
             int.Parse(Get("--soak-minutes", "0"), CultureInfo.InvariantCulture), int.Parse(Get("--warmup-seconds", "45"), CultureInfo.InvariantCulture));
     }
-}
-
-internal static class CpuSamples
-{
-    /// <summary>CPU seconds used between two samples by the processes in the later one (a process started between them counts from zero).</summary>
-    public static double Since(this Dictionary<int, double> now, Dictionary<int, double> before) =>
-        now.Sum(p => p.Value - before.GetValueOrDefault(p.Key));
 }

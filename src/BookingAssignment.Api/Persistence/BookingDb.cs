@@ -30,19 +30,27 @@ internal sealed class BookingDb(DbContextOptions<BookingDb> options) : DbContext
     /// <summary>Every save also writes the webhook outbox rows for the booking changes it carries (same transaction).</summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        using var _ = StageOutbox();
+        using var _ = PrepareSave();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        using var _ = StageOutbox();
-        // No savepoint around a save in a transaction: every caller whose save fails abandons the
-        // transaction (and re-plans, if it does, in a fresh one), so rolling back to a savepoint is
-        // never used, and releasing it was a round trip per save, under the day's lock on the hot path.
-        // (Set per save: a pooled context's facade is reset to the default when it goes back to the pool.)
-        Database.AutoSavepointsEnabled = false;
+        using var _ = PrepareSave();
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// No savepoint around a save in a transaction: every caller whose save fails abandons the
+    /// transaction (and re-plans, if it does, in a fresh one), so rolling back to a savepoint is never
+    /// used, and releasing it was a round trip per save, under the day's lock on the hot path. Set per
+    /// save: a pooled context's <c>Database</c> is reset to the default when it goes back to the pool.
+    /// Then the outbox.
+    /// </summary>
+    private DetectionPaused PrepareSave()
+    {
+        Database.AutoSavepointsEnabled = false;
+        return StageOutbox();
     }
 
     /// <summary>
