@@ -17,11 +17,13 @@ using var ops = new HttpClient { BaseAddress = new Uri(opts.Url) };
 ops.DefaultRequestHeaders.Add("X-Api-Key", opts.OpsKey);
 await using var data = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=4");
 
-Console.WriteLine($"Creating {opts.Restaurants} restaurants (+1 for the drop) ...");
+Console.WriteLine($"Creating {opts.Restaurants} restaurants (+2 for the drops) ...");
 var restaurants = new List<Guid>();
-for (var i = 0; i < opts.Restaurants + 1; i++) restaurants.Add(await CreateRestaurantAsync(ops, $"Bench {i}"));
-var dropRestaurant = restaurants[^1];
-restaurants.RemoveAt(restaurants.Count - 1);
+for (var i = 0; i < opts.Restaurants + 2; i++) restaurants.Add(await CreateRestaurantAsync(ops, $"Bench {i}"));
+// Two drops, each on its own restaurant: the first one the API meets since it started (its refusal
+// paths are still cold: tiered JIT), then the measured one.
+var (firstDropRestaurant, dropRestaurant) = (restaurants[^2], restaurants[^1]);
+restaurants.RemoveRange(restaurants.Count - 2, 2);
 var zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 if (opts.IdsOut is not null)
 {
@@ -46,6 +48,7 @@ double ceiling;
 await using (var ceilingData = NpgsqlDataSource.Create(opts.Postgres + ";Maximum Pool Size=" + opts.Clients))
     ceiling = await CeilingAsync(ceilingData, opts.Clients, TimeSpan.FromSeconds(opts.Seconds)); // disposed: its connections close before the API is measured
 if (opts.SoakMinutes > 0) return await SoakAsync(http, restaurants, zone, opts, data, ceiling);
+if (opts.DropOnly) return await DropOnlyAsync(http, firstDropRestaurant, dropRestaurant, zone, opts, data, ceiling);
 Console.WriteLine($"Ceiling {ceiling:F1}/s; steady load: {opts.Clients} clients for {opts.Seconds} s ...");
 var cpuBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
 var postgresBefore = PostgresCpuSeconds();
@@ -65,10 +68,12 @@ if (opts.OpenLoopShare > 0)
     openLoop = new { sharePct = opts.OpenLoopShare, offeredPerSecond = Math.Round(rate, 1), run = open.Summary() };
 }
 // --steady-only (the A/B comparison): the ceiling and the steady load, no drop and no sell-out.
+var firstDrop = opts.SteadyOnly ? null : await DropAsync(http, firstDropRestaurant, zone, opts.DropRequests, opts.Clients);
 var drop = opts.SteadyOnly ? null : await DropAsync(http, dropRestaurant, zone, opts.DropRequests, opts.Clients);
 var sellOut = opts.SteadyOnly ? null : await SellOutAsync(http, ops, data, zone, restaurants: 5, opts.Clients);
 
-var (invariants, hold) = await InvariantsAsync(data, load.Acknowledged.Concat(drop?.Acknowledged ?? []).Concat(open?.Acknowledged ?? []).ToArray());
+var (invariants, hold) = await InvariantsAsync(data,
+    load.Acknowledged.Concat(firstDrop?.Acknowledged ?? []).Concat(drop?.Acknowledged ?? []).Concat(open?.Acknowledged ?? []).ToArray());
 double? rss = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : null;
 
 var report = new
@@ -84,7 +89,9 @@ var report = new
     postgresCpuMsPerRequest,
     loadTestCpuMsPerRequest,
     openLoop,
+    firstDrop = firstDrop?.Summary(),
     drop = drop?.Summary(),
+    dropByStatus = drop?.SummaryByStatus(),
     sellOut,
     invariants,
     apiRssMb = rss,
@@ -92,7 +99,7 @@ var report = new
 var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
 Console.WriteLine(json);
 if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
-return hold && load.ServerErrors == 0 && (drop?.ServerErrors ?? 0) == 0 && (open?.ServerErrors ?? 0) == 0 ? 0 : 1;
+return hold && load.ServerErrors == 0 && (firstDrop?.ServerErrors ?? 0) == 0 && (drop?.ServerErrors ?? 0) == 0 && (open?.ServerErrors ?? 0) == 0 ? 0 : 1;
 
 // --redis-pids p1,p2,p3: the same steady load with lock servers hung (SIGSTOP) or killed, beside
 // no-fault runs before and between them (the machine is noisy: compare within one run).
@@ -326,6 +333,37 @@ static async Task<Run> OpenLoopAsync(HttpClient http, List<Guid> restaurants, Ti
     return run;
 }
 
+// --drop-only: the ceiling, then the two drops alone (--drop N requests each), with the CPU the second took per request.
+static async Task<int> DropOnlyAsync(HttpClient http, Guid firstRestaurant, Guid restaurant, TimeZoneInfo zone, Args opts, NpgsqlDataSource data, double ceiling)
+{
+    Console.WriteLine($"Ceiling {ceiling:F1}/s; drops: {opts.DropRequests} requests each, {opts.Clients} clients ...");
+    var first = await DropAsync(http, firstRestaurant, zone, opts.DropRequests, opts.Clients);
+    var apiBefore = opts.ApiPid > 0 ? CpuSeconds(opts.ApiPid) : 0;
+    var postgresBefore = PostgresCpuSeconds();
+    var drop = await DropAsync(http, restaurant, zone, opts.DropRequests, opts.Clients);
+    var postgres = PostgresCpuSeconds().Sum(p => p.Value - postgresBefore.GetValueOrDefault(p.Key));
+    var (invariants, hold) = await InvariantsAsync(data, first.Acknowledged.Concat(drop.Acknowledged).ToArray());
+    var report = new
+    {
+        machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+        clients = opts.Clients,
+        ceiling = new { perSecond = Math.Round(ceiling, 1) },
+        firstDrop = first.Summary(),
+        firstDropByStatus = first.SummaryByStatus(),
+        drop = drop.Summary(),
+        dropShareOfCeiling = Math.Round(100 * drop.PerSecond / ceiling, 1),
+        byStatus = drop.SummaryByStatus(),
+        apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - apiBefore) / drop.Requests, 2) : (double?)null,
+        postgresCpuMsPerRequest = Math.Round(1000 * postgres / drop.Requests, 2),
+        invariants,
+        apiRssMb = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : (double?)null,
+    };
+    var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
+    Console.WriteLine(json);
+    if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
+    return hold && first.ServerErrors == 0 && drop.ServerErrors == 0 ? 0 : 1;
+}
+
 static async Task<Run> DropAsync(HttpClient http, Guid restaurant, TimeZoneInfo zone, int requests, int clients)
 {
     // Everyone wants the same evening (19:00–21:00) the moment bookings open.
@@ -437,6 +475,7 @@ internal sealed class Run
 {
     private readonly ConcurrentBag<double> _latencies = [];
     private readonly ConcurrentDictionary<int, int> _status = new();
+    private readonly ConcurrentBag<(int Status, double Ms)> _byStatus = [];
     public ConcurrentBag<Guid> Acknowledged { get; } = [];
     public TimeSpan Elapsed { get; set; }
     public int Requests => _latencies.Count;
@@ -457,7 +496,9 @@ internal sealed class Run
         }
         catch (HttpRequestException) { code = 0; }
         catch (TaskCanceledException) { code = 0; }
-        _latencies.Add(Stopwatch.GetElapsedTime(from).TotalMilliseconds);
+        var ms = Stopwatch.GetElapsedTime(from).TotalMilliseconds;
+        _latencies.Add(ms);
+        _byStatus.Add((code, ms));
         _status.AddOrUpdate(code, 1, (_, n) => n + 1);
     }
 
@@ -468,6 +509,16 @@ internal sealed class Run
         var sorted = _latencies.Order().ToArray();
         return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
+
+    /// <summary>p50 / p99 / max per status code (the drop: do refusals wait behind admissions?).</summary>
+    public object SummaryByStatus() => _byStatus.GroupBy(x => x.Status).OrderBy(g => g.Key).ToDictionary(
+        g => g.Key.ToString(CultureInfo.InvariantCulture),
+        g =>
+        {
+            var sorted = g.Select(x => x.Ms).Order().ToArray();
+            double P(double q) => Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)], 1);
+            return new { count = sorted.Length, p50Ms = P(0.50), p99Ms = P(0.99), maxMs = Math.Round(sorted[^1], 1) };
+        });
 
     public object Summary()
     {
@@ -484,7 +535,7 @@ internal sealed class Run
 }
 
 internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,
-    int[] RedisPids, bool SteadyOnly, string? IdsOut, double OpenLoopShare, int SoakMinutes, int WarmupSeconds)
+    int[] RedisPids, bool SteadyOnly, string? IdsOut, double OpenLoopShare, int SoakMinutes, int WarmupSeconds, bool DropOnly)
 {
     public static Args Parse(string[] a)
     {
@@ -497,6 +548,7 @@ internal sealed record Args(string Url, string ClientKey, string OpsKey, string 
             Get("--redis-pids", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray(),
             a.Contains("--steady-only"), a.Contains("--ids-out") ? Get("--ids-out", "") : null,
             double.Parse(Get("--open-loop-share", a.Contains("--soak-minutes") ? "25" : "0"), CultureInfo.InvariantCulture),
-            int.Parse(Get("--soak-minutes", "0"), CultureInfo.InvariantCulture), int.Parse(Get("--warmup-seconds", "45"), CultureInfo.InvariantCulture));
+            int.Parse(Get("--soak-minutes", "0"), CultureInfo.InvariantCulture), int.Parse(Get("--warmup-seconds", "45"), CultureInfo.InvariantCulture),
+            a.Contains("--drop-only"));
     }
 }

@@ -27,7 +27,9 @@ internal static class AssignmentExtensions
         {
             var o = sp.GetRequiredService<IOptions<PlannerOptions>>().Value;
             return o.ExactAdmission
-                ? new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(o.DecisionBudgetMs) })
+                // Remembered by the schedule's content: a drop's hundred requests for one sold-out time are decided once.
+                ? new RememberedDecisions(new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(o.DecisionBudgetMs) }),
+                    rememberBudgetExhausted: false)
                 : new TablePlanner(new TablePlannerOptions { MaxMoves = o.MaxMoves });
         });
         builder.Services.AddSingleton<AvailabilityPlanner>();

@@ -72,26 +72,33 @@ internal sealed class AssignmentRun(
     /// </summary>
     private sealed record Refusal(BookingDraft Draft, AdmissionResult.Rejected Decision, DateTimeOffset Now) : SubmitOutcome;
 
-    private Task<SubmitOutcome.Rejected> RejectAsync(RestaurantModel r, Refusal refusal, CancellationToken ct) =>
-        admission.RejectAsync(r, refusal.Draft, Pipeline, refusal.Decision, refusal.Now, ct);
+    private Task<SubmitOutcome.Rejected> RejectAsync(RestaurantModel r, Refusal refusal, CancellationToken ct)
+    {
+        _refusing.Refused(r, refusal.Draft.StartsAt);
+        return admission.RejectAsync(r, refusal.Draft, Pipeline, refusal.Decision, refusal.Now, ct);
+    }
 
     /// <summary>
     /// The refusal path without the locks, for a restaurant where another run is already in flight
-    /// (a drop, a filling evening): the decision on the day as committed a moment ago. A refusal is
-    /// answered at once (409 with alternatives), instead of queueing for the lock only to hear the
-    /// same answer; it is as true as an availability answer of that moment. Null: it may fit, and the
-    /// locked run decides (a "yes" read without the lock proves nothing).
+    /// and whose day refused a request a moment ago (a drop, a sold-out evening): the decision on the
+    /// day as committed a moment ago. A refusal is answered at once (409 with alternatives), instead of
+    /// queueing for the lock only to hear the same answer; it is as true as an availability answer of
+    /// that moment. Null: it may fit, and the locked run decides (a "yes" read without the lock proves
+    /// nothing). A day that has not refused lately goes straight to the locked run: there the check
+    /// would only be a second read of the day.
     /// </summary>
     public async Task<SubmitOutcome.Rejected?> RefuseUnlockedAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
     {
         if (draft.HoldId is not null) return null; // a live hold is never refused
-        // As many at once as there are cores: past that, the request simply takes the locked path.
-        if (!_unlocked.Wait(0, CancellationToken.None)) return null;
+        if (!_refusing.Lately(r, draft.StartsAt)) return null;
+        // A few at once per core (each waits on two round trips); the rest wait their turn here, not at the lock.
+        await _unlocked.WaitAsync(ct);
         try { return await RefuseFromSnapshotAsync(r, draft, ct); }
         finally { _unlocked.Release(); }
     }
 
-    private readonly SemaphoreSlim _unlocked = new(Environment.ProcessorCount);
+    private readonly SemaphoreSlim _unlocked = new(2 * Environment.ProcessorCount);
+    private readonly RefusingDays _refusing = new(time);
 
     private async Task<SubmitOutcome.Rejected?> RefuseFromSnapshotAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
     {
@@ -101,6 +108,7 @@ internal sealed class AssignmentRun(
         var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, draft.StartsAt), admission.MovableFrom(Pipeline, now), excludeBookingId: null, ct);
         if (admission.Refusal(r, draft, Pipeline, schedule, now, admitOnly: false, out _) is not { } refused) return null;
         telemetry.UnlockedRefusals.Add(1);
+        _refusing.Refused(r, draft.StartsAt);
         return await admission.RejectAsync(r, draft, Pipeline, refused, now, ct);
     }
 

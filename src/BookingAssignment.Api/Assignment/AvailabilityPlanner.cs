@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using BookingAssignment.Core.Floors;
 
 namespace BookingAssignment.Api.Assignment;
 
@@ -14,14 +11,12 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
     [FromKeyedServices(PipelineSelector.V3)] IAssignmentPlanner v3Planner, YieldForecasts yields)
 {
     private readonly CapacityCheck _capacity = new();
-    private readonly ExactPlanner _exact = new(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(options.Value.AvailabilityBudgetMs) });
-
-    // Exact answers per floor, by the schedule's content and the request: a sold-out evening asked
-    // again and again (a drop, every 409's alternatives) is searched once while nothing changes.
-    // The capacity check is cheaper than the fingerprint, so it is never cached.
-    // The plan is kept (null: not bookable) for the yield setting, which judges it against the moment of asking.
-    private readonly ConditionalWeakTable<Floor, ConcurrentDictionary<(UInt128 Schedule, int Party, long Start, long End), TablePlan?>> _answers = new();
-    private const int AnswersPerFloor = 20_000;
+    // Exact answers remembered by the schedule's content and the request: a sold-out evening asked
+    // again and again (a drop, every 409's alternatives) is searched once while nothing changes. A
+    // slot whose decision ran out is not offered, and remembered so. The capacity check is cheaper
+    // than the fingerprint, so it is never remembered.
+    private readonly RememberedDecisions _exact = new(
+        new ExactPlanner(new ExactPlannerOptions { Budget = TimeSpan.FromMilliseconds(options.Value.AvailabilityBudgetMs) }), rememberBudgetExhausted: true);
 
     /// <summary>Whether a request can be booked at <paramref name="now"/>: the decision admission takes, the yield setting included.</summary>
     public async Task<Func<PlanRequest, bool>> ForAsync(RestaurantModel r, IReadOnlyList<Occupancy> schedule, DateTimeOffset now)
@@ -30,49 +25,10 @@ internal sealed class AvailabilityPlanner(PipelineSelector selector, IOptions<Pl
         var v3 = v3Planner is IArrangementSolver && (await selector.ChooseAsync(r.Id)).Live == PipelineSelector.V3;
         if (!v3) return request => _capacity.Check(r.Floor, schedule, request).Ok;
         await yields.PrepareAsync(r, CancellationToken.None);
-        var answers = _answers.GetValue(r.Floor, _ => new());
-        var content = Fingerprint(schedule);
+        // The plan is kept for the yield setting, which judges it against the moment of asking.
         var refuses = yields.Refusals(r, schedule, now);
-        return request =>
-        {
-            var key = (content, request.PartySize, request.During.Start.UtcTicks, request.During.End.UtcTicks);
-            if (!answers.TryGetValue(key, out var plan))
-            {
-                plan = (_exact.Decide(r.Floor, schedule, request) as ArrangementDecision.Feasible)?.Plan;
-                if (answers.Count >= AnswersPerFloor) answers.Clear(); // Count takes every lock: only on a miss
-                answers[key] = plan;
-            }
-            return plan is not null && !refuses(request, plan);
-        };
-    }
-
-    /// <summary>
-    /// The schedule's content, whatever its order: two 64-bit sums of per-booking hashes (bookings,
-    /// windows, parties, tables, movability). Zone preference is not part of it: it orders sets, never decides.
-    /// </summary>
-    private static UInt128 Fingerprint(IReadOnlyList<Occupancy> schedule)
-    {
-        ulong low = (ulong)schedule.Count, high = 0;
-        foreach (var o in schedule)
-        {
-            var item = ((ulong)Hash(o, salt: 1) << 32) | Hash(o, salt: 2);
-            low += item;
-            high += (item * 0x9E3779B97F4A7C15UL) ^ (item >> 29);
-        }
-        return new UInt128(high, low);
-    }
-
-    private static uint Hash(Occupancy o, int salt)
-    {
-        var hash = new HashCode();
-        hash.Add(salt);
-        hash.Add(o.BookingId);
-        hash.Add(o.During.Start.UtcTicks);
-        hash.Add(o.During.End.UtcTicks);
-        hash.Add(o.PartySize);
-        hash.Add(o.Movable);
-        foreach (var t in o.TableIds) hash.Add(t);
-        return (uint)hash.ToHashCode();
+        var decide = _exact.On(r.Floor, schedule);
+        return request => decide(request) is ArrangementDecision.Feasible { Plan: var plan } && !refuses(request, plan);
     }
 
     /// <summary>Nearest start times on the 15-minute grid of the same day that can be booked.</summary>

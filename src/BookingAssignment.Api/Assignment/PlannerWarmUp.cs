@@ -9,7 +9,7 @@ internal sealed class PlannerWarmUp([FromKeyedServices(PipelineSelector.V3)] IAs
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (planner is not ExactPlanner exact) return Task.CompletedTask;
+        if (planner is not RememberedDecisions { Solver: ExactPlanner exact }) return Task.CompletedTask;
         // In the background, beside the rest of start-up: readiness does not wait for it (it took about a
         // tenth of a restart's CPU on the host's start path); a booking that comes first compiles what it needs.
         _ = Task.Run(() =>

@@ -1,4 +1,5 @@
 using BookingAssignment.Api.Assignment;
+using BookingAssignment.Api.Restaurants;
 using BookingAssignment.Api.Tests.Infrastructure;
 using BookingAssignment.Core.Floors;
 using BookingAssignment.Core.Planning;
@@ -101,6 +102,34 @@ public sealed class SoldOutTests
             Assert.Equal(201, lunch.Code);
             Assert.Equal(1, Interlocked.Read(ref unlocked));
         }
+    }
+
+    /// <summary>
+    /// Which days take the unlocked refusal path: a restaurant day that refused a request in the last
+    /// ten seconds (this instance), and no other day, restaurant or later moment.
+    /// </summary>
+    [Fact]
+    public async Task OnlyADayThatRefusedLatelyIsCheckedWithoutTheLock()
+    {
+        await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
+        var catalog = api.Services.GetRequiredService<RestaurantCatalog>();
+        var created = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Refusing Days"));
+        var other = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Refusing Days, other"));
+        var r = (await catalog.FindAsync(created.Id, CancellationToken.None))!;
+        var o = (await catalog.FindAsync(other.Id, CancellationToken.None))!;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var days = new RefusingDays(time);
+        var evening = created.At(new TimeOnly(19, 0));
+        Assert.False(days.Lately(r, evening));
+
+        days.Refused(r, evening);
+        Assert.True(days.Lately(r, created.At(new TimeOnly(12, 0))));  // the same service date
+        Assert.False(days.Lately(r, created.At(new TimeOnly(19, 0), daysAhead: 8)));
+        Assert.False(days.Lately(o, other.At(new TimeOnly(19, 0))));
+        time.Advance(RefusingDays.Window);
+        Assert.True(days.Lately(r, evening));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(days.Lately(r, evening));
     }
 
     /// <summary>
