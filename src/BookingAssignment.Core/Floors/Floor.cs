@@ -46,7 +46,9 @@ public sealed class Floor
     public bool AreAdjacent(int a, int b) => _adjacent[a, b];
 
     /// <summary>Largest party any single candidate set can seat.</summary>
-    public int MaxPartySize => Candidates.Count == 0 ? 0 : Candidates.Max(c => c.MaxCovers);
+    public int MaxPartySize => _maxPartySize ??= Candidates.Count == 0 ? 0 : Candidates.Max(c => c.MaxCovers);
+
+    private int? _maxPartySize;
 
     /// <summary>
     /// Every table set a booking may use: single tables and connected sets of adjacent tables in

@@ -17,47 +17,61 @@ namespace BookingAssignment.Core.Planning;
 /// </summary>
 public sealed class CapacityCheck
 {
+    // Every availability answer runs this once per start time of the day, so it allocates nothing
+    // but the busy-table mask: no LINQ over the schedule.
     public CapacityResult Check(Floor floor, IReadOnlyList<Occupancy> occupied, PlanRequest request)
     {
-        if (request.PartySize > floor.MaxPartySize || !floor.Candidates.Any(c => c.Fits(request.PartySize)))
+        var candidates = floor.Candidates;
+        var fits = false;
+        for (var c = 0; c < candidates.Count && !fits; c++) fits = candidates[c].Fits(request.PartySize);
+        if (request.PartySize > floor.MaxPartySize || !fits)
             return CapacityResult.Rejected("party_too_large");
 
         // Tables held by bookings that cannot move are simply unavailable.
-        var pinnedBusy = OccupancyIndex.BusyTables(floor, occupied.Where(o => !o.Movable).ToArray(), request.During);
+        var pinnedBusy = OccupancyIndex.BusyTables(floor, occupied, request.During, immovableOnly: true);
         var placeable = false;
-        foreach (var set in floor.Candidates)
-            if (set.Fits(request.PartySize) && OccupancyIndex.IsFree(set, pinnedBusy)) { placeable = true; break; }
+        for (var c = 0; c < candidates.Count && !placeable; c++)
+            placeable = candidates[c].Fits(request.PartySize) && OccupancyIndex.IsFree(candidates[c], pinnedBusy);
         if (!placeable) return CapacityResult.Rejected("no_free_table");
 
         var totalSeats = 0;
         foreach (var t in floor.Tables) totalSeats += t.MaxCovers;
 
-        // Walk the change points inside the window; demand only changes where a booking starts.
-        var overlapping = occupied.Where(o => o.During.Overlaps(request.During)).ToArray();
-        var points = overlapping.Select(o => o.During.Start).Where(s => s > request.During.Start)
-            .Append(request.During.Start).Distinct();
-        foreach (var p in points)
+        // Walk the change points inside the window (its start, and every later start of an overlapping
+        // booking; a point met twice is checked twice); demand only changes where a booking starts.
+        var window = request.During;
+        if (Overloaded(floor, occupied, window, window.Start, request.PartySize, totalSeats)) return CapacityResult.Rejected("no_free_capacity");
+        for (var i = 0; i < occupied.Count; i++)
         {
-            var seatsNeeded = request.PartySize;
-            var tablesNeeded = 1;
-            foreach (var o in overlapping)
-            {
-                if (!(o.During.Start <= p && p < o.During.End)) continue;
-                tablesNeeded += 1;
-                seatsNeeded += o.Movable ? o.PartySize : HeldSeats(floor, o);
-            }
-            if (tablesNeeded > floor.Tables.Count || seatsNeeded > totalSeats)
+            var o = occupied[i];
+            if (o.During.Start > window.Start && o.During.Overlaps(window)
+                && Overloaded(floor, occupied, window, o.During.Start, request.PartySize, totalSeats))
                 return CapacityResult.Rejected("no_free_capacity");
         }
         return CapacityResult.Accepted;
     }
 
+    /// <summary>At instant <paramref name="p"/> of the window, the bookings in progress and the new party need more tables or seats than the floor has.</summary>
+    private static bool Overloaded(Floor floor, IReadOnlyList<Occupancy> occupied, Slot window, DateTimeOffset p, int partySize, int totalSeats)
+    {
+        var seatsNeeded = partySize;
+        var tablesNeeded = 1;
+        for (var i = 0; i < occupied.Count; i++)
+        {
+            var o = occupied[i];
+            if (!o.During.Overlaps(window) || !(o.During.Start <= p && p < o.During.End)) continue;
+            tablesNeeded += 1;
+            seatsNeeded += o.Movable ? o.PartySize : HeldSeats(floor, o);
+        }
+        return tablesNeeded > floor.Tables.Count || seatsNeeded > totalSeats;
+    }
+
     private static int HeldSeats(Floor floor, Occupancy o)
     {
         var seats = 0;
-        foreach (var t in o.TableIds)
+        for (var j = 0; j < o.TableIds.Count; j++)
         {
-            var i = floor.IndexOf(t);
+            var i = floor.IndexOf(o.TableIds[j]);
             if (i >= 0) seats += floor.Tables[i].MaxCovers;
         }
         return Math.Max(seats, o.PartySize);

@@ -31,16 +31,17 @@ public interface IAssignmentPlanner
 
 internal static class OccupancyIndex
 {
-    /// <summary>busy[i] is true when table i is held by a booking overlapping the request.</summary>
-    public static bool[] BusyTables(Floor floor, IReadOnlyList<Occupancy> occupied, Slot during)
+    /// <summary>busy[i] is true when table i is held by a booking overlapping the request (<paramref name="immovableOnly"/>: one that cannot move).</summary>
+    public static bool[] BusyTables(Floor floor, IReadOnlyList<Occupancy> occupied, Slot during, bool immovableOnly = false)
     {
         var busy = new bool[floor.Tables.Count];
-        foreach (var o in occupied)
+        for (var k = 0; k < occupied.Count; k++)
         {
-            if (!o.During.Overlaps(during)) continue;
-            foreach (var t in o.TableIds)
+            var o = occupied[k];
+            if ((immovableOnly && o.Movable) || !o.During.Overlaps(during)) continue;
+            for (var j = 0; j < o.TableIds.Count; j++) // not foreach: an interface's enumerator is an allocation
             {
-                var i = floor.IndexOf(t);
+                var i = floor.IndexOf(o.TableIds[j]);
                 if (i >= 0) busy[i] = true;
             }
         }

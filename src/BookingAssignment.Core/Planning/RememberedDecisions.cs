@@ -20,7 +20,14 @@ namespace BookingAssignment.Core.Planning;
 public sealed class RememberedDecisions(IArrangementSolver solver, bool rememberBudgetExhausted, int capacityPerFloor = 20_000)
     : IArrangementSolver, IAssignmentPlanner
 {
-    private readonly ConditionalWeakTable<Floor, ConcurrentDictionary<Key, ArrangementDecision>> _decisions = new();
+    private readonly ConditionalWeakTable<Floor, FloorMemory> _decisions = new();
+
+    /// <summary>One floor's decisions; <see cref="Added"/> counts them (ConcurrentDictionary.Count would take every lock).</summary>
+    private sealed class FloorMemory
+    {
+        public readonly ConcurrentDictionary<Key, ArrangementDecision> Decisions = new(4 * Environment.ProcessorCount, 1024);
+        public int Added;
+    }
 
     private readonly record struct Key(UInt128 Schedule, int Party, long Start, long End, string? Zone);
 
@@ -37,18 +44,22 @@ public sealed class RememberedDecisions(IArrangementSolver solver, bool remember
     {
         ArgumentNullException.ThrowIfNull(floor);
         ArgumentNullException.ThrowIfNull(occupied);
-        var decisions = _decisions.GetValue(floor, _ => new());
+        var memory = _decisions.GetValue(floor, _ => new());
         var content = Fingerprint(occupied);
         return request =>
         {
             ArgumentNullException.ThrowIfNull(request);
             // The zone preference orders the candidate sets, so it can change the plan (never the verdict).
             var key = new Key(content, request.PartySize, request.During.Start.UtcTicks, request.During.End.UtcTicks, request.ZonePreference);
-            if (decisions.TryGetValue(key, out var known)) return known;
+            if (memory.Decisions.TryGetValue(key, out var known)) return known;
             var decision = solver.Decide(floor, occupied, request);
             if (decision is ArrangementDecision.BudgetExhausted && !rememberBudgetExhausted) return decision;
-            if (decisions.Count >= capacityPerFloor) decisions.Clear(); // Count takes every lock: only on a miss
-            decisions[key] = decision;
+            if (Interlocked.Increment(ref memory.Added) > capacityPerFloor)
+            {
+                memory.Decisions.Clear();
+                Interlocked.Exchange(ref memory.Added, 1);
+            }
+            memory.Decisions[key] = decision;
             return decision;
         };
     }
@@ -62,8 +73,9 @@ public sealed class RememberedDecisions(IArrangementSolver solver, bool remember
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ulong low = (ulong)schedule.Count, high = 0;
-        foreach (var o in schedule)
+        for (var i = 0; i < schedule.Count; i++)
         {
+            var o = schedule[i];
             var item = ((ulong)Hash(o, salt: 1) << 32) | Hash(o, salt: 2);
             low += item;
             high += (item * 0x9E3779B97F4A7C15UL) ^ (item >> 29);
@@ -80,7 +92,7 @@ public sealed class RememberedDecisions(IArrangementSolver solver, bool remember
         hash.Add(o.During.End.UtcTicks);
         hash.Add(o.PartySize);
         hash.Add(o.Movable);
-        foreach (var t in o.TableIds) hash.Add(t);
+        for (var i = 0; i < o.TableIds.Count; i++) hash.Add(o.TableIds[i]);
         return (uint)hash.ToHashCode();
     }
 }
