@@ -1,7 +1,8 @@
 // End-to-end benchmark of POST /bookings against a running API (SPEC §7):
 //   1. ceiling: the same booking + assignment + event insert done by a bare Npgsql client, same concurrency;
 //   2. steady load: many restaurants, N concurrent clients, latency percentiles and throughput;
-//   3. drop: 2,000 requests for one restaurant's evening as fast as possible;
+//   3. drops: 2,000 requests for one restaurant's evening as fast as possible, twice, each on its own
+//      restaurant: the first meets refusal code the warm-up never ran (cold), the second is the measured one;
 // then SQL checks: no overlapping live assignments, every acknowledged booking stored, every booking terminal.
 using System.Collections.Concurrent;
 using System.Diagnostics;
