@@ -63,7 +63,8 @@ internal sealed class AssignmentCoordinator(
     {
         if (breakers.IsOpen(Breakers.Coordinator)) return null;
         await yields.PrepareAsync(restaurant, ct); // the yield forecast, when the restaurant has the setting on: never learnt under the lock
-        // Another run already in flight here: a request the day cannot take is refused now, without the queue and the lock.
+        // Another run already in flight here, on a day that has been refusing (a drop): a request the day
+        // cannot take is refused now, without the queue and the lock (AssignmentRun.RefuseUnlockedAsync).
         if (limiter.InFlight(restaurant.Id) > 0 && await run.RefuseUnlockedAsync(restaurant, draft, ct) is { } refused) return refused;
         using var slot = await AcquireInlineSlotAsync(restaurant.Id, ct);
         try
