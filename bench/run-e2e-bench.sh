@@ -28,6 +28,11 @@ trap cleanup EXIT INT TERM
 ba_bench_postgres "$BENCH_DIR" "${BENCH_PG_PORT:-55435}" "bench/run-e2e-bench.sh"
 # Room for the bare-insert client (one connection per simulated client) next to the API pool.
 ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET max_connections = 400" >/dev/null
+# PG_SETTINGS="name=value;name=value": server settings for this run only (e.g. "autovacuum=off", to test a hypothesis).
+IFS=';' read -ra pg_settings <<<"${PG_SETTINGS:-}"
+for setting in "${pg_settings[@]}"; do
+  [ -n "$setting" ] && ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET ${setting%%=*} = '${setting#*=}'" >/dev/null
+done
 # PG_STATEMENTS=1: count every statement (pg_stat_statements), printed per booking at the end.
 if [ "${PG_STATEMENTS:-0}" = 1 ]; then ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null; fi
 ba_pg_stop_datadir "$(ba_pg_home "$BENCH_DIR")/data" fast && BA_STARTED_PG=() && ba_pg_private "$BENCH_DIR" "$BA_PG_PORT" test
