@@ -8,8 +8,10 @@
 #                  BA_NO_BROWSER=1 in the environment. This script consumes it (anywhere before a
 #                  `--`); every other argument goes to `dotnet test` unchanged.
 #
-# Starts a fresh PostgreSQL (127.0.0.1:55433), a Redis (127.0.0.1:56380) and three more independent
-# Redis servers for the RedLock quorum tests (127.0.0.1:56391-56393) from the local Debian binaries,
+# Starts a fresh PostgreSQL (127.0.0.1:25433), a Redis (127.0.0.1:26380) and three more independent
+# Redis servers for the RedLock quorum tests (127.0.0.1:26391-26393) from the local Debian binaries,
+# The ports lie below Linux's ephemeral range (32768-60999): a probe of a port in that range, before
+# its server listens, can connect to itself and leave the port in TIME_WAIT, so that Redis cannot bind it.
 # with their files under .data/test/ (postgres/, redis/, redis-q1/ .. redis-q3/; wiped at the start
 # of every run; installed with apt-get when missing and running as root), exports
 #   TEST_POSTGRES      Npgsql connection string of a superuser, database "postgres"
@@ -86,15 +88,15 @@ rm -rf "$TEST_DIR" "$(dirname "$(ba_pg_alt_home "$TEST_DIR")")"
 mkdir -p "$TEST_DIR"; chmod 0755 "$TEST_DIR"
 
 ba_step "PostgreSQL"
-PG_PORT="$(ba_free_port "${TEST_PG_PORT:-55433}")"
+PG_PORT="$(ba_free_port "${TEST_PG_PORT:-25433}")"
 ba_pg_private "$TEST_DIR" "$PG_PORT" test
 ba_step "Redis"
-REDIS_PORT="$(ba_free_port "${TEST_REDIS_PORT:-56380}" "$PG_PORT")"
+REDIS_PORT="$(ba_free_port "${TEST_REDIS_PORT:-26380}" "$PG_PORT")"
 ba_redis_private "$TEST_DIR" "$REDIS_PORT"
 
 ba_step "Redis quorum: three more independent servers for the RedLock tests"
 QUORUM_PORTS=() QUORUM=() QUORUM_PIDFILES=()
-port="${TEST_REDIS_QUORUM_PORT:-56391}"
+port="${TEST_REDIS_QUORUM_PORT:-26391}"
 for n in 1 2 3; do
   port="$(ba_free_port "$port" "$PG_PORT" "$REDIS_PORT" ${QUORUM_PORTS[@]+"${QUORUM_PORTS[@]}"})"
   ba_redis_private "$TEST_DIR" "$port" "redis-q$n"

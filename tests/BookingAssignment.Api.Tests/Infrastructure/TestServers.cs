@@ -30,7 +30,7 @@ public sealed class TestServers
     /// <summary>Superuser connection string to the <c>postgres</c> database (for CREATE/DROP DATABASE).</summary>
     public string PostgresAdmin { get; }
 
-    /// <summary>StackExchange.Redis configuration string, e.g. <c>127.0.0.1:56380</c>.</summary>
+    /// <summary>StackExchange.Redis configuration string, e.g. <c>127.0.0.1:26380</c>.</summary>
     public string Redis { get; }
 
     public static Task<TestServers> GetAsync() => Instance.Value;
