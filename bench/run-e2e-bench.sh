@@ -2,7 +2,7 @@
 # bench/run-e2e-bench.sh — end-to-end benchmark of POST /bookings on V3 (SPEC §7).
 #
 #   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only] [--open-loop-share 25] [--warmup-seconds 45]
-#   bench/run-e2e-bench.sh --drop-only [--drop 2000]   # the ceiling, then the drop alone (CPU per request, latency per status)
+#   bench/run-e2e-bench.sh --drop-only [--drop 2000]   # the ceiling, then the two drops alone (the second's CPU per request, latency per status)
 #   bench/run-e2e-bench.sh --wrk      # the same API under Debian's wrk (bench/wrk/bookings.lua) instead
 #   bench/run-e2e-bench.sh --soak-minutes 30 [--open-loop-share 25]   # the soak (bench/run-soak-bench.sh)
 #   API_ENV="DOTNET_gcServer=0" bench/run-e2e-bench.sh --steady-only   # runtime settings for the API process only (not the load test)

@@ -97,9 +97,7 @@ var report = new
     invariants,
     apiRssMb = rss,
 };
-var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
-Console.WriteLine(json);
-if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
+await WriteReportAsync(report, opts.Output);
 return hold && load.ServerErrors == 0 && (firstDrop?.ServerErrors ?? 0) == 0 && (drop?.ServerErrors ?? 0) == 0 && (open?.ServerErrors ?? 0) == 0 ? 0 : 1;
 
 // --redis-pids p1,p2,p3: the same steady load with lock servers hung (SIGSTOP) or killed, beside
@@ -353,16 +351,22 @@ static async Task<int> DropOnlyAsync(HttpClient http, Guid firstRestaurant, Guid
         firstDropByStatus = first.SummaryByStatus(),
         drop = drop.Summary(),
         dropShareOfCeiling = Math.Round(100 * drop.PerSecond / ceiling, 1),
-        byStatus = drop.SummaryByStatus(),
+        dropByStatus = drop.SummaryByStatus(),
         apiCpuMsPerRequest = opts.ApiPid > 0 ? Math.Round(1000 * (CpuSeconds(opts.ApiPid) - apiBefore) / drop.Requests, 2) : (double?)null,
         postgresCpuMsPerRequest = Math.Round(1000 * postgres / drop.Requests, 2),
         invariants,
         apiRssMb = opts.ApiPid > 0 ? Math.Round(RssMb(opts.ApiPid), 1) : (double?)null,
     };
+    await WriteReportAsync(report, opts.Output);
+    return hold && first.ServerErrors == 0 && drop.ServerErrors == 0 ? 0 : 1;
+}
+
+// The run's JSON on stdout and, with --out, in that file.
+static async Task WriteReportAsync(object report, string? output)
+{
     var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
     Console.WriteLine(json);
-    if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
-    return hold && first.ServerErrors == 0 && drop.ServerErrors == 0 ? 0 : 1;
+    if (output is not null) await File.WriteAllTextAsync(output, json);
 }
 
 static async Task<Run> DropAsync(HttpClient http, Guid restaurant, TimeZoneInfo zone, int requests, int clients)
@@ -474,13 +478,11 @@ static double RssMb(int pid)
 
 internal sealed class Run
 {
-    private readonly ConcurrentBag<double> _latencies = [];
-    private readonly ConcurrentDictionary<int, int> _status = new();
-    private readonly ConcurrentBag<(int Status, double Ms)> _byStatus = [];
+    private readonly ConcurrentBag<(int Status, double Ms)> _samples = []; // status 0: no answer (connection error, timeout)
     public ConcurrentBag<Guid> Acknowledged { get; } = [];
     public TimeSpan Elapsed { get; set; }
-    public int Requests => _latencies.Count;
-    public int ServerErrors => _status.Where(kv => kv.Key >= 500 || kv.Key == 0).Sum(kv => kv.Value);
+    public int Requests => _samples.Count;
+    public int ServerErrors => _samples.Count(x => x.Status >= 500 || x.Status == 0);
     public double PerSecond => Requests / Elapsed.TotalSeconds;
 
     /// <param name="intended">Open loop: the timestamp the request was due; latency counts from it, not from the send.</param>
@@ -497,42 +499,39 @@ internal sealed class Run
         }
         catch (HttpRequestException) { code = 0; }
         catch (TaskCanceledException) { code = 0; }
-        var ms = Stopwatch.GetElapsedTime(from).TotalMilliseconds;
-        _latencies.Add(ms);
-        _byStatus.Add((code, ms));
-        _status.AddOrUpdate(code, 1, (_, n) => n + 1);
+        _samples.Add((code, Stopwatch.GetElapsedTime(from).TotalMilliseconds));
     }
 
-    public int StatusCount(int code) => _status.GetValueOrDefault(code);
+    public int StatusCount(int code) => _samples.Count(x => x.Status == code);
 
-    public double Percentile(double q)
-    {
-        var sorted = _latencies.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    public double Percentile(double q) => At(Sorted(_samples), q);
 
     /// <summary>p50 / p99 / max per status code (the drop: do refusals wait behind admissions?).</summary>
-    public object SummaryByStatus() => _byStatus.GroupBy(x => x.Status).OrderBy(g => g.Key).ToDictionary(
+    public object SummaryByStatus() => _samples.GroupBy(x => x.Status).OrderBy(g => g.Key).ToDictionary(
         g => g.Key.ToString(CultureInfo.InvariantCulture),
         g =>
         {
-            var sorted = g.Select(x => x.Ms).Order().ToArray();
-            double P(double q) => Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)], 1);
-            return new { count = sorted.Length, p50Ms = P(0.50), p99Ms = P(0.99), maxMs = Math.Round(sorted[^1], 1) };
+            var sorted = Sorted(g);
+            return new { count = sorted.Length, p50Ms = Math.Round(At(sorted, 0.50), 1), p99Ms = Math.Round(At(sorted, 0.99), 1), maxMs = Math.Round(sorted[^1], 1) };
         });
 
     public object Summary()
     {
-        var sorted = _latencies.Order().ToArray();
-        double P(double q) => sorted.Length == 0 ? double.NaN : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)], 1);
+        var sorted = Sorted(_samples);
+        double P(double q) => Math.Round(At(sorted, q), 1);
         return new
         {
             requests = Requests, seconds = Math.Round(Elapsed.TotalSeconds, 2), perSecond = Math.Round(PerSecond, 1),
             p50Ms = P(0.50), p95Ms = P(0.95), p99Ms = P(0.99), maxMs = sorted.Length == 0 ? double.NaN : Math.Round(sorted[^1], 1),
-            status = _status.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+            status = _samples.GroupBy(x => x.Status).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Count()),
             serverErrors = ServerErrors,
         };
     }
+
+    private static double[] Sorted(IEnumerable<(int Status, double Ms)> samples) => samples.Select(x => x.Ms).Order().ToArray();
+
+    private static double At(double[] sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
 internal sealed record Args(string Url, string ClientKey, string OpsKey, string Postgres, int Clients, int Seconds, int Restaurants, int DropRequests, int ApiPid, string? Output,

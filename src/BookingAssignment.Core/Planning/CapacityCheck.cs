@@ -40,26 +40,29 @@ public sealed class CapacityCheck
         // Walk the change points inside the window (its start, and every later start of an overlapping
         // booking; a point met twice is checked twice); demand only changes where a booking starts.
         var window = request.During;
-        if (Overloaded(floor, occupied, window, window.Start, request.PartySize, totalSeats)) return CapacityResult.Rejected("no_free_capacity");
+        if (Overloaded(floor, occupied, window.Start, request.PartySize, totalSeats)) return CapacityResult.Rejected("no_free_capacity");
         for (var i = 0; i < occupied.Count; i++)
         {
             var o = occupied[i];
             if (o.During.Start > window.Start && o.During.Overlaps(window)
-                && Overloaded(floor, occupied, window, o.During.Start, request.PartySize, totalSeats))
+                && Overloaded(floor, occupied, o.During.Start, request.PartySize, totalSeats))
                 return CapacityResult.Rejected("no_free_capacity");
         }
         return CapacityResult.Accepted;
     }
 
-    /// <summary>At instant <paramref name="p"/> of the window, the bookings in progress and the new party need more tables or seats than the floor has.</summary>
-    private static bool Overloaded(Floor floor, IReadOnlyList<Occupancy> occupied, Slot window, DateTimeOffset p, int partySize, int totalSeats)
+    /// <summary>
+    /// At instant <paramref name="p"/> of the window, the bookings in progress and the new party need
+    /// more tables or seats than the floor has (a booking in progress at a point of the window overlaps it).
+    /// </summary>
+    private static bool Overloaded(Floor floor, IReadOnlyList<Occupancy> occupied, DateTimeOffset p, int partySize, int totalSeats)
     {
         var seatsNeeded = partySize;
         var tablesNeeded = 1;
         for (var i = 0; i < occupied.Count; i++)
         {
             var o = occupied[i];
-            if (!o.During.Overlaps(window) || !(o.During.Start <= p && p < o.During.End)) continue;
+            if (!(o.During.Start <= p && p < o.During.End)) continue;
             tablesNeeded += 1;
             seatsNeeded += o.Movable ? o.PartySize : HeldSeats(floor, o);
         }

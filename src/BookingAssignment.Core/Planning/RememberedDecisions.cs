@@ -69,9 +69,8 @@ public sealed class RememberedDecisions(IArrangementSolver solver, bool remember
     /// window, party, tables, movability). HashCode is seeded per process, so a key means nothing
     /// outside it; two different evenings share a key with odds of about one in 2^64.
     /// </summary>
-    public static UInt128 Fingerprint(IReadOnlyList<Occupancy> schedule)
+    private static UInt128 Fingerprint(IReadOnlyList<Occupancy> schedule)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
         ulong low = (ulong)schedule.Count, high = 0;
         for (var i = 0; i < schedule.Count; i++)
         {
