@@ -29,6 +29,7 @@ ba_bench_postgres "$BENCH_DIR" "${BENCH_PG_PORT:-55435}" "bench/run-e2e-bench.sh
 # Room for the bare-insert client (one connection per simulated client) next to the API pool.
 ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET max_connections = 400" >/dev/null
 # PG_SETTINGS="name=value;name=value": server settings for this run only (e.g. "autovacuum=off", to test a hypothesis).
+# ALTER SYSTEM refuses an extension's setting (auto_explain.*) until its library is loaded; core settings only.
 IFS=';' read -ra pg_settings <<<"${PG_SETTINGS:-}"
 for setting in "${pg_settings[@]}"; do
   [ -n "$setting" ] && ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET ${setting%%=*} = '${setting#*=}'" >/dev/null

@@ -10,8 +10,6 @@
 #
 # Starts a fresh PostgreSQL (127.0.0.1:25433), a Redis (127.0.0.1:26380) and three more independent
 # Redis servers for the RedLock quorum tests (127.0.0.1:26391-26393) from the local Debian binaries,
-# The ports lie below Linux's ephemeral range (32768-60999): a probe of a port in that range, before
-# its server listens, can connect to itself and leave the port in TIME_WAIT, so that Redis cannot bind it.
 # with their files under .data/test/ (postgres/, redis/, redis-q1/ .. redis-q3/; wiped at the start
 # of every run; installed with apt-get when missing and running as root), exports
 #   TEST_POSTGRES      Npgsql connection string of a superuser, database "postgres"
@@ -23,8 +21,10 @@
 # then runs `dotnet test BookingAssignment.sln -c Release "$@"`, then the ops dashboard test in
 # chromium (scripts/browser-test.sh), stops the servers and exits non-zero if either failed.
 # If a port is taken by something else, the next free one is used (override the first choice
-# with TEST_PG_PORT / TEST_REDIS_PORT / TEST_REDIS_QUORUM_PORT, the first of the three). Runs of
-# this script in the same checkout are serialised with a lock. `.ci/run` calls this script.
+# with TEST_PG_PORT / TEST_REDIS_PORT / TEST_REDIS_QUORUM_PORT, the first of the three). The
+# ports lie below Linux's ephemeral range (32768-60999): a probe of a port in that range, before its
+# server listens, can connect to itself and leave the port in TIME_WAIT, so that Redis cannot bind it.
+# Runs of this script in the same checkout are serialised with a lock. `.ci/run` calls this script.
 # shellcheck disable=SC2317,SC2154
 set -euo pipefail
 
