@@ -130,9 +130,8 @@ static async Task<int> RedisFaultsAsync(HttpClient http, List<Guid> restaurants,
         results.Add(new { scenario = name, run = run.Summary() });
     }
     var overlaps = await OverlapsAsync(data);
-    var json = JsonSerializer.Serialize(new { machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", clients = opts.Clients,
-        secondsPerScenario = opts.Seconds, results, overlappingLiveAssignments = overlaps }, new JsonSerializerOptions { WriteIndented = true });
-    if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
+    await WriteReportAsync(new { machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", clients = opts.Clients,
+        secondsPerScenario = opts.Seconds, results, overlappingLiveAssignments = overlaps }, opts.Output, print: false);
     return overlaps == 0 ? 0 : 1;
 
     static void Signal(string signal, int pid)
@@ -165,12 +164,11 @@ static async Task<int> SoakAsync(HttpClient http, List<Guid> restaurants, TimeZo
         minutes.Add(new { minute = k + 1, run = run.Summary(), apiRssMb = rss, sizes });
     }
     var (invariants, hold) = await InvariantsAsync(data, acknowledged.ToArray());
-    var json = JsonSerializer.Serialize(new
+    await WriteReportAsync(new
     {
         machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}", ceiling = new { perSecond = Math.Round(ceiling, 1) },
         sharePct = opts.OpenLoopShare, offeredPerSecond = Math.Round(rate, 1), minutes, invariants, serverErrors,
-    }, new JsonSerializerOptions { WriteIndented = true });
-    if (opts.Output is not null) await File.WriteAllTextAsync(opts.Output, json);
+    }, opts.Output, print: false);
     return hold && serverErrors == 0 ? 0 : 1;
 }
 
@@ -361,11 +359,11 @@ static async Task<int> DropOnlyAsync(HttpClient http, Guid firstRestaurant, Guid
     return hold && first.ServerErrors == 0 && drop.ServerErrors == 0 ? 0 : 1;
 }
 
-// The run's JSON on stdout and, with --out, in that file.
-static async Task WriteReportAsync(object report, string? output)
+// The run's JSON in --out's file and, unless the run printed its own lines (the soak, the lock faults), on stdout.
+static async Task WriteReportAsync(object report, string? output, bool print = true)
 {
     var json = JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true });
-    Console.WriteLine(json);
+    if (print) Console.WriteLine(json);
     if (output is not null) await File.WriteAllTextAsync(output, json);
 }
 
