@@ -81,6 +81,7 @@ if [ "${1:-}" = "--wrk" ]; then
   for spec in "10 connections|-t2 -c10|0|bookings" "200 connections|-t2 -c200|0|bookings" "paced: 20 connections, 200 ms pause each|-t2 -c20|200|bookings" \
               "availability, 200 connections|-t2 -c200|0|availability"; do
     IFS='|' read -r label opts pause script <<<"$spec"
+    [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
     before=$(api_cpu)
     out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants.txt WRK_DELAY_MS=$pause wrk $opts -d"${WRK_SECONDS:-15}"s --timeout 30s \
       -s "bench/wrk/$script.lua" http://127.0.0.1:5090 9>&-)
@@ -89,6 +90,11 @@ if [ "${1:-}" = "--wrk" ]; then
     { echo "## $label (wrk $opts -d${WRK_SECONDS:-15}s, WRK_DELAY_MS=$pause)"; echo "$out";
       awk -v t="$((after - before))" -v n="$requests" 'BEGIN { printf "API CPU per request: %.2f ms\n\n", (n > 0 ? 10 * t / n : 0) }'; } \
       | tee -a bench/results/wrk-latest.txt
+    # PG_STATEMENTS=1: the phase's statements per request (calls and execution time in the server).
+    if [ "${PG_STATEMENTS:-0}" = 1 ]; then
+      ba_psql "$BA_PG_PORT" booking "SELECT round(calls::numeric / $requests, 2) AS per_request, round((total_exec_time / $requests)::numeric, 3) AS exec_ms_per_request, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements WHERE calls >= $requests / 20 ORDER BY calls DESC LIMIT 15" \
+        | tee -a bench/results/wrk-latest.txt
+    fi
   done
   exit 0
 fi

@@ -33,6 +33,7 @@ internal static class AssignmentExtensions
                 : new TablePlanner(new TablePlannerOptions { MaxMoves = o.MaxMoves });
         });
         builder.Services.AddSingleton<AvailabilityPlanner>();
+        builder.Services.AddSingleton<ScheduleCache>();
         builder.Services.AddSingleton<YieldForecasts>();
         builder.Services.AddHostedService<PlannerWarmUp>();
 

@@ -25,6 +25,12 @@ internal sealed class PlannerOptions
     [Range(1, 5_000)] public int DecisionBudgetMs { get; set; } = 50;
     /// <summary>Budget of the exact decision for each start time offered by availability and in a 409's alternatives.</summary>
     [Range(1, 1_000)] public int AvailabilityBudgetMs { get; set; } = 5;
+    /// <summary>
+    /// Availability answers from a day it read before while the day's change counters are unchanged
+    /// (Assignment/ScheduleCache.cs); off, every answer reads the day afresh. The answers are the same
+    /// either way.
+    /// </summary>
+    public bool RememberDays { get; set; } = true;
     /// <summary>Days of a restaurant's own requests (bookings and refusals) its yield forecast learns from (only restaurants with the yield setting on).</summary>
     [Range(1, 365)] public int YieldHistoryDays { get; set; } = 28;
     /// <summary>How often a restaurant's yield forecast is learnt again.</summary>

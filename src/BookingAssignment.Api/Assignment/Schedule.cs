@@ -18,10 +18,19 @@ internal static class Schedule
     public static async Task<List<Occupancy>> LoadAsync(BookingDb db, RestaurantModel restaurant, Slot window,
         DateTimeOffset? movableFrom, Guid? excludeBookingId, CancellationToken ct, DateOnly? lockDay = null)
     {
-        var windowStart = window.Start.ToUniversalTime();
-        var rows = await ReadAsync(db, restaurant, windowStart, window.End.ToUniversalTime(),
-            windowStart.AddMinutes(-restaurant.Rules.BufferMinutes), lockDay, ct);
+        NpgsqlBatchCommand? first = null;
+        if (lockDay is { } day)
+        {
+            var (a, b) = AdvisoryLock.Key(restaurant.Id, day);
+            first = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)") { Parameters = { new() { Value = a }, new() { Value = b } } };
+        }
+        var (rows, _) = await ReadAsync(db, restaurant, window, first, ct);
+        return Occupancies(restaurant, rows, movableFrom, excludeBookingId);
+    }
 
+    /// <summary>What the rows of a schedule read occupy (the rows may be remembered: <see cref="ScheduleCache"/>).</summary>
+    public static List<Occupancy> Occupancies(RestaurantModel restaurant, IReadOnlyList<ScheduleRow> rows, DateTimeOffset? movableFrom, Guid? excludeBookingId)
+    {
         var result = new List<Occupancy>();
         foreach (var g in rows.Where(r => !r.Waiting && r.BookingId != excludeBookingId).GroupBy(r => r.BookingId))
         {
@@ -43,8 +52,9 @@ internal static class Schedule
 
     private static readonly string ManualReviewState = StateNames.Of(AssignmentState.ManualReview);
 
-    private sealed record ScheduleRow(Guid BookingId, Guid? TableId, DateTimeOffset? HeldFrom, DateTimeOffset? HeldUntil,
-        int PartySize, bool Pinned, string Status, DateTimeOffset StartAt, bool Waiting, string AssignmentState);
+    /// <param name="ExpiresAt">A hold's expiry (the row stops counting then); null for every other row.</param>
+    internal sealed record ScheduleRow(Guid BookingId, Guid? TableId, DateTimeOffset? HeldFrom, DateTimeOffset? HeldUntil,
+        int PartySize, bool Pinned, string Status, DateTimeOffset StartAt, bool Waiting, string AssignmentState, DateTimeOffset? ExpiresAt);
 
     // One statement: live assignments, then admitted bookings still waiting for tables — including
     // those in manual review, whose guests a host still has to seat. They count against capacity,
@@ -55,62 +65,71 @@ internal static class Schedule
     // Every part reads by an index bounded in time, so the cost follows the restaurant's day, not its
     // history (migrations/0008). Assignments are found through their bookings' start: a held window is
     // at most the longest turn (600 min) plus the buffer (240) plus an early seating (720), so a
-    // booking whose tables overlap the window starts within a day of it; the margins are wider.
+    // booking whose tables overlap the window starts within a day of it; the margins are wider. Every
+    // part is bounded by the start of its booking or hold within the same margins, so a change counted
+    // by the start's UTC date (migrations/0010, ScheduleCache) is a change in the buckets they cover.
     // $1 restaurant, $2 window start, $3 window end, $4 waiting states, $5 waiting from.
+    // The margins, in days, for ScheduleCache's buckets.
+    public const int MarginBefore = 2, MarginAfter = 1;
     private const string Sql = """
-        SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting, b.assignment_state
+        SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting, b.assignment_state, NULL::timestamptz
         FROM bookings b JOIN booking_table_assignments a ON a.booking_id = b.id
         WHERE b.restaurant_id = $1 AND b.start_at > $2 - interval '2 days' AND b.start_at < $3 + interval '1 day'
           AND a.released_at IS NULL AND a.held_until > $2 AND a.held_from < $3
         UNION ALL
-        SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true, b.assignment_state
+        SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true, b.assignment_state, NULL
         FROM bookings b
         WHERE b.restaurant_id = $1 AND b.status = 'pending'
           AND b.assignment_state = ANY($4)
-          AND b.start_at < $3 AND b.end_at > $5
+          AND b.start_at < $3 AND b.end_at > $5 AND b.start_at > $2 - interval '2 days'
           AND NOT EXISTS (SELECT 1 FROM booking_table_assignments x WHERE x.booking_id = b.id AND x.released_at IS NULL)
         UNION ALL
-        SELECT k.id, unnest(k.table_ids), k.held_from, k.held_until, 0, true, 'blocked', k.held_from, false, 'confirmed'
+        SELECT k.id, unnest(k.table_ids), k.held_from, k.held_until, 0, true, 'blocked', k.held_from, false, 'confirmed', NULL
         FROM table_blocks k
         WHERE k.restaurant_id = $1 AND k.deleted_at IS NULL AND k.held_until > $2 AND k.held_from < $3
         UNION ALL
-        SELECT h.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, h.party_size, false, 'held', h.start_at, true, 'assignment_pending'
+        SELECT h.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, h.party_size, false, 'held', h.start_at, true, 'assignment_pending', h.expires_at
         FROM booking_holds h
         WHERE h.restaurant_id = $1 AND h.expires_at > now()
           AND NOT EXISTS (SELECT 1 FROM bookings x WHERE x.hold_id = h.id)
-          AND h.start_at < $3 AND h.end_at > $5
+          AND h.start_at < $3 AND h.end_at > $5 AND h.start_at > $2 - interval '2 days'
         """;
 
     /// <summary>
     /// Plain Npgsql on the context's connection and transaction, not EF's SqlQuery: EF Core compiled
     /// a new delegate for this query's arguments on every execution (a JIT compilation per booking,
-    /// docs/benchmarks.md), and the rows need no tracking.
+    /// docs/benchmarks.md), and the rows need no tracking. <paramref name="first"/> runs before the
+    /// read in the same round trip (the day's lock, or ScheduleCache's counters); its first value, if
+    /// it returns one, comes back as <c>First</c>.
     /// </summary>
-    private static async Task<List<ScheduleRow>> ReadAsync(BookingDb db, RestaurantModel restaurant,
-        DateTimeOffset windowStart, DateTimeOffset windowEnd, DateTimeOffset waitingFrom, DateOnly? lockDay, CancellationToken ct)
+    public static async Task<(List<ScheduleRow> Rows, object? First)> ReadAsync(BookingDb db, RestaurantModel restaurant, Slot window,
+        NpgsqlBatchCommand? first, CancellationToken ct)
     {
+        var windowStart = window.Start.ToUniversalTime();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
-            if (lockDay is { } day)
-            {
-                var (a, b) = AdvisoryLock.Key(restaurant.Id, day);
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)") { Parameters = { new() { Value = a }, new() { Value = b } } });
-            }
+            if (first is not null) batch.BatchCommands.Add(first);
             batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql)
             {
-                Parameters = { new() { Value = restaurant.Id }, new() { Value = windowStart }, new() { Value = windowEnd },
-                               new() { Value = WaitingStates }, new() { Value = waitingFrom } },
+                Parameters = { new() { Value = restaurant.Id }, new() { Value = windowStart }, new() { Value = window.End.ToUniversalTime() },
+                               new() { Value = WaitingStates }, new() { Value = windowStart.AddMinutes(-restaurant.Rules.BufferMinutes) } },
             });
             var rows = new List<ScheduleRow>();
+            object? firstValue = null;
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            if (lockDay is not null) await reader.NextResultAsync(ct);
+            if (first is not null)
+            {
+                if (await reader.ReadAsync(ct)) firstValue = reader.GetValue(0);
+                await reader.NextResultAsync(ct);
+            }
             while (await reader.ReadAsync(ct))
                 rows.Add(new ScheduleRow(reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1),
                     reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.GetInt32(4), reader.GetBoolean(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetBoolean(8), reader.GetString(9)));
-            return rows;
+                    reader.GetInt32(4), reader.GetBoolean(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetBoolean(8), reader.GetString(9),
+                    reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
+            return (rows, firstValue);
         }
         finally
         {

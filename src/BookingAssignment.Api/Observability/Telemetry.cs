@@ -21,6 +21,7 @@ internal sealed class Telemetry : IDisposable
         LockWait = _meter.CreateHistogram<double>("booking.lock.wait", "ms", "Time waiting for the restaurant/date lock");
         Rejections = _meter.CreateCounter<long>("booking.rejections", description: "409 no_availability by reason");
         UnlockedRefusals = _meter.CreateCounter<long>("booking.rejections.unlocked", description: "409s decided without the lock, while another run was in flight");
+        ScheduleReads = _meter.CreateCounter<long>("booking.availability.schedule_reads", description: "Availability's day reads by result: unchanged (answered from the rows read before), changed, first");
     }
 
     public Counter<long> Assignments { get; }
@@ -29,6 +30,7 @@ internal sealed class Telemetry : IDisposable
     public Histogram<double> LockWait { get; }
     public Counter<long> Rejections { get; }
     public Counter<long> UnlockedRefusals { get; }
+    public Counter<long> ScheduleReads { get; }
 
     /// <summary>One assignment outcome of a pipeline, with its end-to-end duration since <paramref name="startedTimestamp"/>.</summary>
     public void RecordOutcome(string pipeline, string outcome, long startedTimestamp)

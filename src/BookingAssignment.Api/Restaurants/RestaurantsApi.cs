@@ -54,7 +54,8 @@ internal static class RestaurantsApi
 
     /// <summary>Start times on the 15-minute grid of a local date that can be booked (the admission decision of the restaurant's pipeline).</summary>
     private static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> AvailabilityAsync(Guid id, string? date, string? partySize,
-        HttpContext http, RestaurantCatalog catalog, BookingDb db, AvailabilityPlanner availability, Admission admission, TimeProvider time, CancellationToken ct)
+        HttpContext http, RestaurantCatalog catalog, BookingDb db, ScheduleCache days, AvailabilityPlanner availability, Admission admission, TimeProvider time,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
@@ -70,8 +71,9 @@ internal static class RestaurantsApi
         var times = new List<DateTimeOffset>();
         if (grid.Length > 0)
         {
-            // The same movable bookings admission would rearrange, and the same decision.
-            var schedule = await Schedule.LoadAsync(db, r, Schedule.DayWindow(r, grid[0]), admission.MovableFrom(PipelineSelector.V3, now), excludeBookingId: null, ct);
+            // The same movable bookings admission would rearrange, and the same decision, on the
+            // committed day (read again only when it changed).
+            var schedule = await days.LoadAsync(db, r, Schedule.DayWindow(r, grid[0]), admission.MovableFrom(PipelineSelector.V3, now), ct);
             var bookable = await availability.ForAsync(r, schedule, now);
             times.AddRange(grid.Where(t => bookable(new PlanRequest(party, r.Rules.HeldWindow(t, party)))));
         }

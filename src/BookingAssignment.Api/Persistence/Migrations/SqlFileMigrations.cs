@@ -57,3 +57,7 @@ internal sealed class ScheduleIndexes() : SqlFileMigration("0008_schedule_indexe
 [DbContext(typeof(BookingDb))]
 [Migration("20261202000009_YieldProtection")]
 internal sealed class YieldProtection() : SqlFileMigration("0009_yield_protection.sql");
+
+[DbContext(typeof(BookingDb))]
+[Migration("20261203000010_ScheduleVersions")]
+internal sealed class ScheduleVersions() : SqlFileMigration("0010_schedule_versions.sql");
