@@ -96,6 +96,22 @@ if [ "${1:-}" = "--wrk" ]; then
         | tee -a bench/results/wrk-latest.txt
     fi
   done
+  # Availability while bookings change the days it remembers (Assignment/ScheduleCache): 180
+  # connections ask while 20 others book, both over the same restaurants and days.
+  [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "SELECT pg_stat_statements_reset()" >/dev/null
+  before=$(api_cpu)
+  WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t1 -c20 -d"${WRK_SECONDS:-15}"s --timeout 30s -s bench/wrk/bookings.lua \
+    http://127.0.0.1:5090 9>&- >"$BENCH_DIR/wrk-mixed-bookings.txt" &
+  out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c180 -d"${WRK_SECONDS:-15}"s --timeout 30s \
+    -s bench/wrk/availability.lua http://127.0.0.1:5090 9>&-)
+  wait $!
+  after=$(api_cpu)
+  { echo "## availability, 180 connections, beside bookings on 20 (wrk -t2 -c180 and -t1 -c20, -d${WRK_SECONDS:-15}s)"; echo "$out";
+    echo "bookings beside it:"; grep -E "requests in|statuses|latency ms" "$BENCH_DIR/wrk-mixed-bookings.txt"; echo; } | tee -a bench/results/wrk-latest.txt
+  if [ "${PG_STATEMENTS:-0}" = 1 ]; then
+    ba_psql "$BA_PG_PORT" booking "SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements WHERE query LIKE '%schedule_versions%' OR query LIKE 'SELECT a.booking_id%' ORDER BY calls DESC" \
+      | tee -a bench/results/wrk-latest.txt
+  fi
   exit 0
 fi
 

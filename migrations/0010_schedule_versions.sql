@@ -21,11 +21,14 @@ CREATE FUNCTION schedule_bucket(instant timestamptz) RETURNS date LANGUAGE sql I
 
 -- Buckets in date order within the statement, so two transactions bumping the same two buckets
 -- take their row locks in the same order.
-CREATE FUNCTION bump_schedule(restaurant uuid, buckets date[]) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION bump_schedule(restaurant uuid, buckets date[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    -- PL/pgSQL, not SQL: it keeps this statement's plan for the session (a SQL function's body is
+    -- planned again on every call, which made the trigger cost more than the row it counts).
     INSERT INTO schedule_versions AS v (restaurant_id, bucket)
     SELECT DISTINCT restaurant, b FROM unnest(buckets) AS b WHERE b IS NOT NULL ORDER BY 2
-    ON CONFLICT (restaurant_id, bucket) DO UPDATE SET version = v.version + 1
-$$;
+    ON CONFLICT (restaurant_id, bucket) DO UPDATE SET version = v.version + 1;
+END $$;
 
 -- Bookings: the day of the booking, and of the hold it consumes (a consumed hold stops counting).
 -- An update counts the old and the new days in one statement.
@@ -56,10 +59,17 @@ CREATE TRIGGER bookings_schedule_delete AFTER DELETE ON bookings FOR EACH ROW EX
 -- Assignments: the day of their booking (the schedule read finds them through it).
 CREATE FUNCTION assignments_schedule_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM bump_schedule(b.restaurant_id, array_agg(schedule_bucket(b.start_at)))
-    FROM bookings b
-    WHERE b.id IN (CASE TG_OP WHEN 'INSERT' THEN NEW.booking_id ELSE OLD.booking_id END, CASE TG_OP WHEN 'DELETE' THEN OLD.booking_id ELSE NEW.booking_id END)
-    GROUP BY b.restaurant_id;
+    IF TG_OP = 'INSERT' THEN
+        -- Every booking's path: one statement.
+        INSERT INTO schedule_versions AS v (restaurant_id, bucket)
+        SELECT b.restaurant_id, schedule_bucket(b.start_at) FROM bookings b WHERE b.id = NEW.booking_id
+        ON CONFLICT (restaurant_id, bucket) DO UPDATE SET version = v.version + 1;
+        RETURN NULL;
+    END IF;
+    PERFORM bump_schedule(b.restaurant_id, ARRAY[schedule_bucket(b.start_at)]) FROM bookings b WHERE b.id = OLD.booking_id;
+    IF TG_OP = 'UPDATE' AND OLD.booking_id <> NEW.booking_id THEN
+        PERFORM bump_schedule(b.restaurant_id, ARRAY[schedule_bucket(b.start_at)]) FROM bookings b WHERE b.id = NEW.booking_id;
+    END IF;
     RETURN NULL;
 END $$;
 
