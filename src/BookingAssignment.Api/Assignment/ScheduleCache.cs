@@ -11,7 +11,9 @@ namespace BookingAssignment.Api.Assignment;
 /// instance or code path made it. A request reads the day's counters (one primary-key range, a
 /// fraction of the schedule read) and answers from the rows remembered with them if they are
 /// unchanged, so an answer is as exact as a fresh read: it reflects every commit made before the
-/// request's own read. A day with a live hold is trusted only until the first of its holds expires.
+/// request's own read. A day with a live hold is trusted only until the first of its holds expires
+/// (by this instance's clock, where the read compares with the database's: a skew between the two
+/// moves that moment by as much).
 /// Only availability reads through here; admission reads the day under its lock, as before.
 /// </summary>
 internal sealed class ScheduleCache(TimeProvider time, Telemetry telemetry, IOptions<PlannerOptions> options)
