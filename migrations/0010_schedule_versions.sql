@@ -9,6 +9,8 @@
 -- The bucket is the UTC date of the booking's (or hold's) start, the column the schedule read bounds
 -- its rows by; the reader sums the buckets its window's margins cover. Blocks, which can be long and
 -- are rare, share one bucket per restaurant (-infinity): changing one re-reads the restaurant's days.
+-- Row triggers do not see TRUNCATE; the service never truncates these tables (restart the API, or
+-- set Planner:RememberDays=false, after doing so by hand).
 CREATE TABLE schedule_versions (
     restaurant_id   uuid    NOT NULL,
     bucket          date    NOT NULL,

@@ -35,7 +35,8 @@ internal sealed class ScheduleCache(TimeProvider time, Telemetry telemetry, IOpt
     public async Task<List<Occupancy>> LoadAsync(BookingDb db, RestaurantModel restaurant, Slot window, DateTimeOffset? movableFrom, CancellationToken ct)
     {
         if (!options.Value.RememberDays) return await Schedule.LoadAsync(db, restaurant, window, movableFrom, excludeBookingId: null, ct);
-        var key = (restaurant.Id, window.Start.UtcDateTime);
+        // The buffer is in the read's own arguments (waiting bookings ending before the window, by it).
+        var key = (restaurant.Id, window.Start.UtcDateTime, restaurant.Rules.BufferMinutes);
         if (_days.TryGetValue(key, out Day? known) && time.GetUtcNow() < known!.TrustedUntil
             && await ReadVersionAsync(db, restaurant, window, ct) == known.Version)
         {
