@@ -75,13 +75,14 @@ if [ "${1:-}" = "--wrk" ]; then
   dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll \
     --url http://127.0.0.1:5090 --postgres "$PG" --restaurants 20 --ids-out bench/results/wrk-restaurants.txt 9>&- >/dev/null
   : >bench/results/wrk-latest.txt
+  [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   api_cpu() { awk '{print $14 + $15}' "/proc/$API_PID/stat"; }
   # Warm-up (JIT until tiered compilation settles, pools), not reported.
   WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c200 -d45s -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&- >/dev/null
   for spec in "10 connections|-t2 -c10|0|bookings" "200 connections|-t2 -c200|0|bookings" "paced: 20 connections, 200 ms pause each|-t2 -c20|200|bookings" \
               "availability, 200 connections|-t2 -c200|0|availability"; do
     IFS='|' read -r label opts pause script <<<"$spec"
-    [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+    [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "SELECT pg_stat_statements_reset()" >/dev/null
     before=$(api_cpu)
     out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants.txt WRK_DELAY_MS=$pause wrk $opts -d"${WRK_SECONDS:-15}"s --timeout 30s \
       -s "bench/wrk/$script.lua" http://127.0.0.1:5090 9>&-)

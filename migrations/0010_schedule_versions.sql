@@ -61,17 +61,9 @@ CREATE TRIGGER bookings_schedule_delete AFTER DELETE ON bookings FOR EACH ROW EX
 -- Assignments: the day of their booking (the schedule read finds them through it).
 CREATE FUNCTION assignments_schedule_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        -- Every booking's path: one statement.
-        INSERT INTO schedule_versions AS v (restaurant_id, bucket)
-        SELECT b.restaurant_id, schedule_bucket(b.start_at) FROM bookings b WHERE b.id = NEW.booking_id
-        ON CONFLICT (restaurant_id, bucket) DO UPDATE SET version = v.version + 1;
-        RETURN NULL;
-    END IF;
-    PERFORM bump_schedule(b.restaurant_id, ARRAY[schedule_bucket(b.start_at)]) FROM bookings b WHERE b.id = OLD.booking_id;
-    IF TG_OP = 'UPDATE' AND OLD.booking_id <> NEW.booking_id THEN
-        PERFORM bump_schedule(b.restaurant_id, ARRAY[schedule_bucket(b.start_at)]) FROM bookings b WHERE b.id = NEW.booking_id;
-    END IF;
+    -- OLD is null on insert and NEW on delete; an update that moves a row counts both bookings.
+    PERFORM bump_schedule(b.restaurant_id, ARRAY[schedule_bucket(b.start_at)])
+    FROM bookings b WHERE b.id IN (OLD.booking_id, NEW.booking_id);
     RETURN NULL;
 END $$;
 

@@ -27,18 +27,7 @@ public sealed class AvailabilityCacheTests
         var random = new Random(20261203);
         var day = r.At(new TimeOnly(19, 0));
         DateTimeOffset Slot() => day.AddMinutes(15 * random.Next(-8, 10));
-        var factory = remembering.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        var unchanged = 0L;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "booking.availability.schedule_reads" && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags) if (tag is { Key: "result", Value: "unchanged" }) Interlocked.Add(ref unchanged, value);
-        });
-        listener.Start();
+        using var unchanged = new CounterTotal(remembering, "booking.availability.schedule_reads", ("result", "unchanged"));
         var blocks = new List<Guid>();
         var changes = new List<string>();
 
@@ -116,7 +105,7 @@ public sealed class AvailabilityCacheTests
         // The answers were really remembered: after a change only a round's first read finds the day
         // changed (or one after a hold's expiry), so at least one read in each of the 41 rounds of three
         // is answered from a remembered day.
-        Assert.True(Interlocked.Read(ref unchanged) >= 41, $"{unchanged} reads answered from a remembered day");
+        Assert.True(unchanged.Total >= 41, $"{unchanged.Total} reads answered from a remembered day");
         Assert.Equal(0, await Lifecycle.Lifecycle.OverlapsAsync(db));
     }
 

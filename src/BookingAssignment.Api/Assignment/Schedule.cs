@@ -69,19 +69,19 @@ internal static class Schedule
     // part is bounded by the start of its booking or hold within the same margins, so a change counted
     // by the start's UTC date (migrations/0010, ScheduleCache) is a change in the buckets they cover.
     // $1 restaurant, $2 window start, $3 window end, $4 waiting states, $5 waiting from.
-    // The margins, in days, for ScheduleCache's buckets.
+    // The margins, in days, by which every part bounds its rows' start (ScheduleCache's buckets too).
     public const int MarginBefore = 2, MarginAfter = 1;
-    private const string Sql = """
+    private static readonly string Sql = $"""
         SELECT a.booking_id, a.table_id, a.held_from, a.held_until, b.party_size, b.pinned, b.status, b.start_at, false AS waiting, b.assignment_state, NULL::timestamptz
         FROM bookings b JOIN booking_table_assignments a ON a.booking_id = b.id
-        WHERE b.restaurant_id = $1 AND b.start_at > $2 - interval '2 days' AND b.start_at < $3 + interval '1 day'
+        WHERE b.restaurant_id = $1 AND b.start_at > $2 - interval '{MarginBefore} days' AND b.start_at < $3 + interval '{MarginAfter} days'
           AND a.released_at IS NULL AND a.held_until > $2 AND a.held_from < $3
         UNION ALL
         SELECT b.id, NULL::uuid, NULL::timestamptz, NULL::timestamptz, b.party_size, b.pinned, b.status, b.start_at, true, b.assignment_state, NULL
         FROM bookings b
         WHERE b.restaurant_id = $1 AND b.status = 'pending'
           AND b.assignment_state = ANY($4)
-          AND b.start_at < $3 AND b.end_at > $5 AND b.start_at > $2 - interval '2 days'
+          AND b.start_at < $3 AND b.end_at > $5 AND b.start_at > $2 - interval '{MarginBefore} days'
           AND NOT EXISTS (SELECT 1 FROM booking_table_assignments x WHERE x.booking_id = b.id AND x.released_at IS NULL)
         UNION ALL
         SELECT k.id, unnest(k.table_ids), k.held_from, k.held_until, 0, true, 'blocked', k.held_from, false, 'confirmed', NULL
@@ -92,7 +92,7 @@ internal static class Schedule
         FROM booking_holds h
         WHERE h.restaurant_id = $1 AND h.expires_at > now()
           AND NOT EXISTS (SELECT 1 FROM bookings x WHERE x.hold_id = h.id)
-          AND h.start_at < $3 AND h.end_at > $5 AND h.start_at > $2 - interval '2 days'
+          AND h.start_at < $3 AND h.end_at > $5 AND h.start_at > $2 - interval '{MarginBefore} days'
         """;
 
     /// <summary>

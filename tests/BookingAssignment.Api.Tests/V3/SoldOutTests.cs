@@ -80,27 +80,19 @@ public sealed class SoldOutTests
         await V3Setup.WaitAllV3TerminalAsync(api.Db);
         var stored = await api.Db.CountAsync("SELECT count(*) FROM bookings");
 
-        var factory = api.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        long unlocked = 0;
-        using var listener = new System.Diagnostics.Metrics.MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == "booking.rejections.unlocked" && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref unlocked, value));
-        listener.Start();
+        using var unlocked = new CounterTotal(api, "booking.rejections.unlocked");
 
         using (await api.Services.GetRequiredService<CoordinatorLimiter>().AcquireAsync(r.Id, CancellationToken.None))
         {
             var refused = await api.Bookings.BookAsync(r, 2, evening);
             Assert.Equal(409, refused.Code);
             Assert.Equal("no_availability", refused.Str("code"));
-            Assert.Equal(1, Interlocked.Read(ref unlocked));
+            Assert.Equal(1, unlocked.Total);
             Assert.Equal(stored, await api.Db.CountAsync("SELECT count(*) FROM bookings"));
 
             var lunch = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(12, 0)));
             Assert.Equal(201, lunch.Code);
-            Assert.Equal(1, Interlocked.Read(ref unlocked));
+            Assert.Equal(1, unlocked.Total);
         }
     }
 
