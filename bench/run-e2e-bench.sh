@@ -37,6 +37,11 @@ done
 # PG_STATEMENTS=1: count every statement (pg_stat_statements), printed per booking at the end.
 if [ "${PG_STATEMENTS:-0}" = 1 ]; then ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null; fi
 ba_pg_stop_datadir "$(ba_pg_home "$BENCH_DIR")/data" fast && BA_STARTED_PG=() && ba_pg_private "$BENCH_DIR" "$BA_PG_PORT" test
+# With the library loaded, planning is counted too (a statement planned on every execution shows it).
+if [ "${PG_STATEMENTS:-0}" = 1 ]; then
+  ba_psql "$BA_PG_PORT" postgres "ALTER SYSTEM SET pg_stat_statements.track_planning = on" >/dev/null
+  ba_psql "$BA_PG_PORT" postgres "SELECT pg_reload_conf()" >/dev/null
+fi
 ba_redis_private "$BENCH_DIR" "${BENCH_REDIS_PORT:-56381}"
 
 PG="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=booking"
@@ -125,7 +130,7 @@ LOAD_RC=$?
 if [ "${PG_STATEMENTS:-0}" = 1 ]; then
   ba_step "Statements per stored booking (pg_stat_statements, the whole run: warm-up, ceiling and checks included)"
   ba_psql "$BA_PG_PORT" booking "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
-  ba_psql "$BA_PG_PORT" booking "SELECT round(s.calls::numeric / b.n, 2) AS per_booking, round((s.total_exec_time / b.n)::numeric, 3) AS ms_per_booking, left(regexp_replace(s.query, '\s+', ' ', 'g'), 150) AS query FROM pg_stat_statements s, (SELECT count(*)::numeric AS n FROM bookings) b WHERE s.calls >= b.n / 10 ORDER BY s.calls DESC LIMIT 40" \
+  ba_psql "$BA_PG_PORT" booking "SELECT round(s.calls::numeric / b.n, 2) AS per_booking, round((s.total_exec_time / b.n)::numeric, 3) AS ms_per_booking, round(s.plans::numeric / b.n, 2) AS plans_per_booking, round((s.total_plan_time / b.n)::numeric, 3) AS plan_ms_per_booking, left(regexp_replace(s.query, '\s+', ' ', 'g'), 150) AS query FROM pg_stat_statements s, (SELECT count(*)::numeric AS n FROM bookings) b WHERE s.calls >= b.n / 10 ORDER BY s.calls DESC LIMIT 40" \
     | tee bench/results/e2e-statements.txt
 fi
 
