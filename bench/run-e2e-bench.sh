@@ -48,6 +48,7 @@ PG="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=b
 # The API logs at the level operators run (appsettings: Information); LOG_LEVEL=Warning for a quieter run.
 LOG_LEVEL="${LOG_LEVEL:-Information}"
 ba_step "Building (Release)"
+# API_POOL: the API's Npgsql pool (Maximum Pool Size, default 100, as Npgsql's own default).
 # API_DIR: another checkout whose API to build and measure (bench/run-ab-bench.sh); the load test is always this one.
 API_DIR="${API_DIR:-.}"
 # The plain Release build (JIT), as every figure in docs/benchmarks.md before this option measured.
@@ -63,7 +64,7 @@ fi
 dotnet build bench/BookingAssignment.LoadTest -c Release -v quiet -nologo 9>&- >/dev/null
 
 ba_step "Starting the API (V3 on) on 127.0.0.1:5090"
-ConnectionStrings__Postgres="$PG;Maximum Pool Size=100" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
+ConnectionStrings__Postgres="$PG;Maximum Pool Size=${API_POOL:-100}" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
 Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key \
 FEATURE_ASSIGNMENT_PIPELINE_V3=true RateLimiting__TokenLimit=1000000 RateLimiting__TokensPerSecond=1000000 Bookings__MaxDaysAhead=730 \
 Serilog__MinimumLevel__Default="$LOG_LEVEL" ASPNETCORE_URLS=http://127.0.0.1:5090 \
@@ -96,9 +97,9 @@ if [ "${1:-}" = "--wrk" ]; then
     { echo "## $label (wrk $opts -d${WRK_SECONDS:-15}s, WRK_DELAY_MS=$pause)"; echo "$out";
       awk -v t="$((after - before))" -v n="$requests" 'BEGIN { printf "API CPU per request: %.2f ms\n\n", (n > 0 ? 10 * t / n : 0) }'; } \
       | tee -a bench/results/wrk-latest.txt
-    # PG_STATEMENTS=1: the phase's statements per request (calls and execution time in the server).
+    # PG_STATEMENTS=1: the phase's statements per request (calls, execution time, plans and planning time in the server).
     if [ "${PG_STATEMENTS:-0}" = 1 ]; then
-      ba_psql "$BA_PG_PORT" booking "SELECT round(calls::numeric / $requests, 2) AS per_request, round((total_exec_time / $requests)::numeric, 3) AS exec_ms_per_request, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements WHERE calls >= $requests / 20 ORDER BY calls DESC LIMIT 15" \
+      ba_psql "$BA_PG_PORT" booking "SELECT round(calls::numeric / $requests, 2) AS per_request, round((total_exec_time / $requests)::numeric, 3) AS exec_ms_per_request, round(plans::numeric / $requests, 2) AS plans_per_request, round((total_plan_time / $requests)::numeric, 3) AS plan_ms_per_request, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements WHERE calls >= $requests / 20 ORDER BY calls DESC LIMIT 15" \
         | tee -a bench/results/wrk-latest.txt
     fi
   done
@@ -115,7 +116,7 @@ if [ "${1:-}" = "--wrk" ]; then
   { echo "## availability, 180 connections, beside bookings on 20 (wrk -t2 -c180 and -t1 -c20, -d${WRK_SECONDS:-15}s)"; echo "$out";
     echo "bookings beside it:"; grep -E "requests in|statuses|latency ms" "$BENCH_DIR/wrk-mixed-bookings.txt"; echo; } | tee -a bench/results/wrk-latest.txt
   if [ "${PG_STATEMENTS:-0}" = 1 ]; then
-    ba_psql "$BA_PG_PORT" booking "SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements WHERE query LIKE '%schedule_versions%' OR query LIKE 'SELECT a.booking_id%' ORDER BY calls DESC" \
+    ba_psql "$BA_PG_PORT" booking "SELECT calls, round(total_exec_time::numeric, 1) AS exec_ms, plans, round(total_plan_time::numeric, 1) AS plan_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements WHERE query LIKE '%schedule_versions%' OR query LIKE 'SELECT a.booking_id%' ORDER BY calls DESC" \
       | tee -a bench/results/wrk-latest.txt
   fi
   exit 0
