@@ -48,7 +48,6 @@ PG="Host=127.0.0.1;Port=$BA_PG_PORT;Database=booking;Username=booking;Password=b
 # The API logs at the level operators run (appsettings: Information); LOG_LEVEL=Warning for a quieter run.
 LOG_LEVEL="${LOG_LEVEL:-Information}"
 ba_step "Building (Release)"
-# API_POOL: the API's Npgsql pool (Maximum Pool Size, default 100, as Npgsql's own default).
 # API_DIR: another checkout whose API to build and measure (bench/run-ab-bench.sh); the load test is always this one.
 API_DIR="${API_DIR:-.}"
 # The plain Release build (JIT), as every figure in docs/benchmarks.md before this option measured.
@@ -64,6 +63,7 @@ fi
 dotnet build bench/BookingAssignment.LoadTest -c Release -v quiet -nologo 9>&- >/dev/null
 
 ba_step "Starting the API (V3 on) on 127.0.0.1:5090"
+# API_POOL: the API's Npgsql pool (Maximum Pool Size; default 100, Npgsql's own default).
 ConnectionStrings__Postgres="$PG;Maximum Pool Size=${API_POOL:-100}" ConnectionStrings__Redis="127.0.0.1:$BA_REDIS_PORT" \
 Auth__ClientApiKeys__0=bench-client-key Auth__OpsApiKeys__0=bench-ops-key \
 FEATURE_ASSIGNMENT_PIPELINE_V3=true RateLimiting__TokenLimit=1000000 RateLimiting__TokensPerSecond=1000000 Bookings__MaxDaysAhead=730 \

@@ -100,7 +100,9 @@ internal static class Schedule
     /// PostgreSQL otherwise plans it afresh on every execution on a connection whose first few days
     /// looked cheap (a custom plan is kept while its estimate beats the generic one's), and planning
     /// this statement costs several times running it: 0.33 ms of PostgreSQL's 2.5 ms per booking
-    /// (docs/benchmarks.md). The generic plan reads every part by its time-bounded index.
+    /// (docs/benchmarks.md). The generic plan reads every part by its time-bounded index. Only this
+    /// statement: every other one was planned once per connection in the same measurement, and a
+    /// connection-wide mode would also fix generic plans on reports over skewed data.
     /// </summary>
     private const string GenericPlanSql = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)";
     private const string ResetPlanSql = "RESET plan_cache_mode";
