@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BookingAssignment.Core.Floors;
 
 namespace BookingAssignment.Core.Planning;
@@ -210,6 +211,9 @@ internal sealed class ArrangementSearch
     private readonly Dictionary<int, bool[]> _minimal = [];
 
     /// <summary>Per set: it fits the party and holds no smaller set that fits it.</summary>
+    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
+    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool[] Minimal(int party)
     {
         if (_minimal.TryGetValue(party, out var known)) return known;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BookingAssignment.Core.Planning;
 
 /// <summary>
@@ -56,6 +58,9 @@ internal sealed class CanonicalState
     public int Length => _tableAt.Length;
 
     /// <summary>Writes the canonical key of <paramref name="valueOfTable"/> into <paramref name="key"/>.</summary>
+    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
+    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<int> valueOfTable, Span<int> key)
     {
         for (var p = 0; p < _tableAt.Length; p++) key[p] = valueOfTable[_tableAt[p]];
@@ -75,6 +80,7 @@ internal sealed class CanonicalState
     }
 
     /// <summary>Insertion sort of consecutive tuples of <paramref name="length"/> values (few groups of a kind).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SortTuples(Span<int> run, int length)
     {
         if (_scratch.Length < length) _scratch = new int[length];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BookingAssignment.Core.Planning;
 
 /// <summary>
@@ -19,6 +21,9 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
     private int[] _probe = [];
     private int _count;
 
+    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
+    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Dooms(int depth, ReadOnlySpan<int> state, int allowed)
     {
         if (_exact[depth] is { } exact && exact.Contains(Keyed(state, allowed, ref _probe))) return true;
@@ -75,6 +80,7 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AtLeast(ReadOnlySpan<int> state, ReadOnlySpan<int> failed)
     {
         for (var i = 0; i < state.Length; i++)
@@ -82,6 +88,7 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Sum(ReadOnlySpan<int> state)
     {
         var sum = 0;

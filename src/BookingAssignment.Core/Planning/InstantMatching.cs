@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BookingAssignment.Core.Planning;
 
 /// <summary>
@@ -14,6 +16,9 @@ internal sealed class InstantMatching(int tables)
     private int _count;
 
     /// <param name="usable">Per booking in progress, the tables it could still take.</param>
+    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
+    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool EveryoneGetsATable(ReadOnlySpan<UInt128> usable)
     {
         _count = usable.Length;
@@ -33,6 +38,7 @@ internal sealed class InstantMatching(int tables)
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Augment(int booking, ref UInt128 visited)
     {
         var options = _usable[booking] & ~visited;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BookingAssignment.Core.Planning;
 
 /// <summary>
@@ -51,6 +53,9 @@ internal sealed class RepairSearch
     /// Searches on from where the last call stopped: an arrangement (set per variable), or null when
     /// none was found before <paramref name="deadline"/> (on the decision's clock).
     /// </summary>
+    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
+    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[]? Continue(DecisionClock clock, TimeSpan deadline)
     {
         if (_hopeless) return null;
@@ -91,6 +96,7 @@ internal sealed class RepairSearch
     /// party), plus one for leaving the current tables. A position left a moment ago is tabu unless it
     /// displaces nobody. Ties are broken at random.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Cheapest(int v)
     {
         var p = _p;
@@ -115,6 +121,7 @@ internal sealed class RepairSearch
         return _best.Count > 0 ? _best[_random.Next(_best.Count)] : _random.Next(domain.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Clashes(int v, int s, int upTo)
     {
         foreach (var u in _p.Neighbours[v])

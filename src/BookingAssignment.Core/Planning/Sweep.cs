@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BookingAssignment.Core.Floors;
 
 namespace BookingAssignment.Core.Planning;
@@ -142,6 +143,9 @@ internal sealed class Sweep
         _forced = Enumerable.Range(0, n).Count(v => _current[v] >= 0 && (_setMask[_current[v]] & _fixedMask[v]) != 0);
     }
 
+    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
+    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Step(int depth, int moves, int maxMoves)
     {
         if (depth == _order.Length) return true;
@@ -175,6 +179,7 @@ internal sealed class Sweep
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Place(int v, int s, int depth, int moves, int maxMoves)
     {
         var tables = _sets[s].Indexes;
@@ -198,6 +203,7 @@ internal sealed class Sweep
     /// After placing the booking at <paramref name="depth"/>: at every instant of its window where a
     /// later booking starts, those then in progress and not yet placed must still get a table each.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool LooksAhead(int depth)
     {
         var v = _order[depth];
@@ -231,6 +237,7 @@ internal sealed class Sweep
     /// for each table, how many of the remaining bookings (in start order) begin before it is free
     /// again, in canonical order (<see cref="CanonicalState"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<int> StateKey(int depth)
     {
         for (var t = 0; t < _values.Length; t++) _values[t] = Value(depth, _busyUntil[t]);
@@ -239,6 +246,7 @@ internal sealed class Sweep
     }
 
     /// <summary>The state at the next depth before anything is placed here: the base every placement changes a few values of.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BaseOfNext(int depth)
     {
         for (var t = 0; t < _base.Length; t++) _base[t] = Value(depth + 1, _busyUntil[t]);
@@ -247,6 +255,7 @@ internal sealed class Sweep
     private int Value(int depth, long busyUntil) => busyUntil <= _start[_order[depth]] ? 0 : BlockedUpTo(depth, busyUntil) - depth;
 
     /// <summary>The state after placing v on s (and the move it costs) in <see cref="_next"/>, from <see cref="BaseOfNext"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] NextState(int v, int s, int depth, int cost)
     {
         _base.CopyTo(_values, 0);
@@ -256,6 +265,7 @@ internal sealed class Sweep
         return _next;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Tried(List<int[]> tried, int[] state)
     {
         foreach (var t in tried) if (t.AsSpan().SequenceEqual(state)) return true;
@@ -263,6 +273,7 @@ internal sealed class Sweep
     }
 
     /// <summary>The first position at or after <paramref name="depth"/> in start order whose booking starts at or after <paramref name="busyUntil"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int BlockedUpTo(int depth, long busyUntil)
     {
         int lo = depth, hi = _order.Length;
@@ -276,6 +287,7 @@ internal sealed class Sweep
     }
 
     /// <summary>Blocks the set for every unassigned neighbour (undoably); false when one of them has no set left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ForwardCheck(int v, int s)
     {
         var ok = true;
@@ -292,6 +304,7 @@ internal sealed class Sweep
         return ok;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool HasFreeSet(int v)
     {
         foreach (var s in _domain[v]) if ((_setMask[s] & _blocked[v]) == 0) return true;
