@@ -211,8 +211,7 @@ internal sealed class ArrangementSearch
     private readonly Dictionary<int, bool[]> _minimal = [];
 
     /// <summary>Per set: it fits the party and holds no smaller set that fits it.</summary>
-    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
-    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    // Hot: compiled optimized from its first call, as the rest of the search (see Sweep.Step).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool[] Minimal(int party)
     {

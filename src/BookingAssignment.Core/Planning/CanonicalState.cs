@@ -58,8 +58,7 @@ internal sealed class CanonicalState
     public int Length => _tableAt.Length;
 
     /// <summary>Writes the canonical key of <paramref name="valueOfTable"/> into <paramref name="key"/>.</summary>
-    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
-    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    // Hot: compiled optimized from its first call, as the rest of the search (see Sweep.Step).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<int> valueOfTable, Span<int> key)
     {

@@ -21,8 +21,7 @@ internal sealed class FailedStates(int depths, int capacity = 50_000, int scanLi
     private int[] _probe = [];
     private int _count;
 
-    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
-    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    // Hot: compiled optimized from its first call, as the rest of the search (see Sweep.Step).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Dooms(int depth, ReadOnlySpan<int> state, int allowed)
     {

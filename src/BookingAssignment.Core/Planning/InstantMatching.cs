@@ -16,8 +16,7 @@ internal sealed class InstantMatching(int tables)
     private int _count;
 
     /// <param name="usable">Per booking in progress, the tables it could still take.</param>
-    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
-    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    // Hot: compiled optimized from its first call, as the rest of the search (see Sweep.Step).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool EveryoneGetsATable(ReadOnlySpan<UInt128> usable)
     {

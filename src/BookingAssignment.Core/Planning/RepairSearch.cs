@@ -53,8 +53,7 @@ internal sealed class RepairSearch
     /// Searches on from where the last call stopped: an arrangement (set per variable), or null when
     /// none was found before <paramref name="deadline"/> (on the decision's clock).
     /// </summary>
-    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
-    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    // Hot: compiled optimized from its first call, as the rest of the search (see Sweep.Step).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[]? Continue(DecisionClock clock, TimeSpan deadline)
     {

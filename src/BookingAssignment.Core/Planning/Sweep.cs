@@ -143,8 +143,8 @@ internal sealed class Sweep
         _forced = Enumerable.Range(0, n).Count(v => _current[v] >= 0 && (_setMask[_current[v]] & _fixedMask[v]) != 0);
     }
 
-    // Hot: compiled optimized from its first call. A drop runs the search before tiering promotes it, and in
-    // tier 0 it ran several times slower (docs/benchmarks.md, "The search in tier 0").
+    // Hot: compiled optimized from its first call. The first drop after a start ran the search in tier 0,
+    // at less than half the throughput (docs/benchmarks.md, "the search in tier 0").
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Step(int depth, int moves, int maxMoves)
     {
