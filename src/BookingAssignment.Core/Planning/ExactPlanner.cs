@@ -95,6 +95,8 @@ public sealed class ExactPlanner(ExactPlannerOptions options) : IArrangementSolv
     /// Compiles the planner's own search before the first real decision: two decisions on a small
     /// made-up evening that takes its full search, so the first decisions after a deploy or a rollback
     /// do not spend their budget on JIT compilation (out of budget sends a guest to manual review).
+    /// The search's hot loops are compiled optimized here, once (they are marked so, see Sweep.Step);
+    /// the rest of what it runs starts in tier 0, as everywhere.
     /// </summary>
     public void WarmUpSearch()
     {
