@@ -3,7 +3,7 @@
 #
 #   bench/run-e2e-bench.sh [--clients 200] [--seconds 20] [--restaurants 20] [--drop 2000] [--steady-only] [--open-loop-share 25] [--warmup-seconds 45]
 #   bench/run-e2e-bench.sh --drop-only [--drop 2000]   # the ceiling, then the two drops alone (the second's CPU per request, latency per status)
-#   bench/run-e2e-bench.sh --wrk      # the same API under Debian's wrk (bench/wrk/bookings.lua) instead
+#   bench/run-e2e-bench.sh --wrk      # the same API under Debian's wrk (bench/wrk/bookings.lua) instead; each bookings phase on 20 new restaurants
 #   bench/run-e2e-bench.sh --soak-minutes 30 [--open-loop-share 25]   # the soak (bench/run-soak-bench.sh)
 #   API_ENV="DOTNET_gcServer=0" bench/run-e2e-bench.sh --steady-only   # runtime settings for the API process only (not the load test)
 #
@@ -78,24 +78,41 @@ if [ "${1:-}" = "--wrk" ]; then
   shift
   command -v wrk >/dev/null || { ba_step "Installing wrk"; apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
   mkdir -p bench/results
-  dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll \
-    --url http://127.0.0.1:5090 --postgres "$PG" --restaurants 20 --ids-out bench/results/wrk-restaurants.txt 9>&- >/dev/null
+  # Twenty new, empty restaurants (their ids in $1): each bookings phase books its own, so every one
+  # starts on empty days as the load test's steady phase does. On the warm-up's days a later phase
+  # found about 50 bookings a day and each booking cost more (docs/benchmarks.md, 2026-12-04).
+  restaurants() {
+    dotnet bench/BookingAssignment.LoadTest/bin/Release/net10.0/BookingAssignment.LoadTest.dll \
+      --url http://127.0.0.1:5090 --postgres "$PG" --restaurants 20 --ids-out "$1" 9>&- >/dev/null
+  }
+  restaurants bench/results/wrk-restaurants.txt
   : >bench/results/wrk-latest.txt
   [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   api_cpu() { awk '{print $14 + $15}' "/proc/$API_PID/stat"; }
+  # Every postgres process's CPU (utime + stime, in ticks), as the load test counts it.
+  # (A process that exits meanwhile makes cat fail; that must not end the run under set -e.)
+  pg_cpu() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '$2 == "(postgres)" { t += $14 + $15 } END { print t + 0 }'; }
   # Warm-up (JIT until tiered compilation settles, pools), not reported.
   WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c200 -d45s -s bench/wrk/bookings.lua http://127.0.0.1:5090 9>&- >/dev/null
-  for spec in "10 connections|-t2 -c10|0|bookings" "200 connections|-t2 -c200|0|bookings" "paced: 20 connections, 200 ms pause each|-t2 -c20|200|bookings" \
-              "availability, 200 connections|-t2 -c200|0|availability"; do
-    IFS='|' read -r label opts pause script <<<"$spec"
+  # Availability asks about the warm-up's days (the fullest) and about the days the 200-connection
+  # phase booked (the mixed phase too): how full a day is changes what an answer costs.
+  for spec in "1 connection|-t1 -c1|0|bookings|wrk-restaurants-1.txt" "5 connections|-t1 -c5|0|bookings|wrk-restaurants-5.txt" \
+              "10 connections|-t2 -c10|0|bookings|wrk-restaurants-10.txt" "200 connections|-t2 -c200|0|bookings|wrk-restaurants-200.txt" \
+              "paced: 20 connections, 200 ms pause each|-t2 -c20|200|bookings|wrk-restaurants-paced.txt" \
+              "availability, 200 connections, the warm-up's days|-t2 -c200|0|availability|wrk-restaurants.txt" \
+              "availability, 200 connections, the 200-connection phase's days|-t2 -c200|0|availability|wrk-restaurants-200.txt"; do
+    IFS='|' read -r label opts pause script ids <<<"$spec"
+    [ "$script" = bookings ] && restaurants "bench/results/$ids"
     [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "SELECT pg_stat_statements_reset()" >/dev/null
-    before=$(api_cpu)
-    out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants.txt WRK_DELAY_MS=$pause wrk $opts -d"${WRK_SECONDS:-15}"s --timeout 30s \
+    before=$(api_cpu); pg_before=$(pg_cpu)
+    out=$(WRK_RESTAURANTS="bench/results/$ids" WRK_DELAY_MS=$pause wrk $opts -d"${WRK_SECONDS:-15}"s --timeout 30s \
       -s "bench/wrk/$script.lua" http://127.0.0.1:5090 9>&-)
-    after=$(api_cpu)
+    after=$(api_cpu); pg_after=$(pg_cpu)
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
-    { echo "## $label (wrk $opts -d${WRK_SECONDS:-15}s, WRK_DELAY_MS=$pause)"; echo "$out";
-      awk -v t="$((after - before))" -v n="$requests" 'BEGIN { printf "API CPU per request: %.2f ms\n\n", (n > 0 ? 10 * t / n : 0) }'; } \
+    held=$(ba_psql "$BA_PG_PORT" booking "SELECT count(*) FROM bookings WHERE restaurant_id::text IN ($(sed "s/.*/'&'/" "bench/results/$ids" | paste -sd,))")
+    { echo "## $label (wrk $opts -d${WRK_SECONDS:-15}s, WRK_DELAY_MS=$pause; restaurants $ids, holding $held bookings after it)"; echo "$out";
+      awk -v t="$((after - before))" -v p="$((pg_after - pg_before))" -v n="$requests" \
+        'BEGIN { printf "API CPU per request: %.2f ms, PostgreSQL CPU per request: %.2f ms\n\n", (n > 0 ? 10 * t / n : 0), (n > 0 ? 10 * p / n : 0) }'; } \
       | tee -a bench/results/wrk-latest.txt
     # PG_STATEMENTS=1: the phase's statements per request (calls, execution time, plans and planning time in the server).
     if [ "${PG_STATEMENTS:-0}" = 1 ]; then
@@ -107,9 +124,9 @@ if [ "${1:-}" = "--wrk" ]; then
   # connections ask while 20 others book, both over the same restaurants and days.
   [ "${PG_STATEMENTS:-0}" = 1 ] && ba_psql "$BA_PG_PORT" booking "SELECT pg_stat_statements_reset()" >/dev/null
   before=$(api_cpu)
-  WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t1 -c20 -d"${WRK_SECONDS:-15}"s --timeout 30s -s bench/wrk/bookings.lua \
+  WRK_RESTAURANTS=bench/results/wrk-restaurants-200.txt wrk -t1 -c20 -d"${WRK_SECONDS:-15}"s --timeout 30s -s bench/wrk/bookings.lua \
     http://127.0.0.1:5090 9>&- >"$BENCH_DIR/wrk-mixed-bookings.txt" &
-  out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants.txt wrk -t2 -c180 -d"${WRK_SECONDS:-15}"s --timeout 30s \
+  out=$(WRK_RESTAURANTS=bench/results/wrk-restaurants-200.txt wrk -t2 -c180 -d"${WRK_SECONDS:-15}"s --timeout 30s \
     -s bench/wrk/availability.lua http://127.0.0.1:5090 9>&-)
   wait $!
   after=$(api_cpu)
