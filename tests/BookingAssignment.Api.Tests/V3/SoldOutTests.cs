@@ -68,7 +68,8 @@ public sealed class SoldOutTests
     /// While another run is in flight for the restaurant (held here: a coordinator slot), a request
     /// the evening cannot take is refused from the committed day without the queue and the lock —
     /// counted on <c>booking.rejections.unlocked</c> — and saves nothing; a request that fits still
-    /// goes through the locked run and is seated.
+    /// goes through the locked run and is seated. The refusal's <c>booking.rejected</c> event (demand
+    /// analytics, the yield forecast) is written before it answers.
     /// </summary>
     [Fact]
     public async Task WhileAnotherRunIsInFlightASoldOutSlotIsRefusedWithoutTheLock()
@@ -79,6 +80,8 @@ public sealed class SoldOutTests
         for (var i = 0; i < 12 && (await api.Bookings.BookAsync(r, 2, evening)).Code != 409; i++) { }
         await V3Setup.WaitAllV3TerminalAsync(api.Db);
         var stored = await api.Db.CountAsync("SELECT count(*) FROM bookings");
+        const string RejectionEvents = "SELECT count(*) FROM observability_events WHERE event_type = 'booking.rejected'";
+        var rejections = await api.Db.CountAsync(RejectionEvents);
 
         using var unlocked = new CounterTotal(api, "booking.rejections.unlocked");
 
@@ -89,6 +92,7 @@ public sealed class SoldOutTests
             Assert.Equal("no_availability", refused.Str("code"));
             Assert.Equal(1, unlocked.Total);
             Assert.Equal(stored, await api.Db.CountAsync("SELECT count(*) FROM bookings"));
+            Assert.Equal(rejections + 1, await api.Db.CountAsync(RejectionEvents));
 
             var lunch = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(12, 0)));
             Assert.Equal(201, lunch.Code);
