@@ -69,7 +69,8 @@ public sealed class SoldOutTests
     /// the evening cannot take is refused from the committed day without the queue and the lock —
     /// counted on <c>booking.rejections.unlocked</c> — and saves nothing; a request that fits still
     /// goes through the locked run and is seated. The refusal's <c>booking.rejected</c> event (demand
-    /// analytics, the yield forecast) is written before it answers.
+    /// analytics, the yield forecast) is written before it answers. A refusal is no verdict on the
+    /// day: after a cancellation the freed table seats the next request.
     /// </summary>
     [Fact]
     public async Task WhileAnotherRunIsInFlightASoldOutSlotIsRefusedWithoutTheLock()
@@ -77,7 +78,13 @@ public sealed class SoldOutTests
         await using var api = await ApiHost.StartAsync(V3Setup.Flags(v3: true, shadow: false));
         var r = await api.Bookings.CreateRestaurantAsync(V3Setup.SmallFloor("Refused Unlocked")); // 5 tables
         var evening = r.At(new TimeOnly(19, 0));
-        for (var i = 0; i < 12 && (await api.Bookings.BookAsync(r, 2, evening)).Code != 409; i++) { }
+        var seated = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            var answer = await api.Bookings.BookAsync(r, 2, evening);
+            if (answer.Code == 409) break;
+            seated.Add(answer.Id);
+        }
         await V3Setup.WaitAllV3TerminalAsync(api.Db);
         var stored = await api.Db.CountAsync("SELECT count(*) FROM bookings");
         const string RejectionEvents = "SELECT count(*) FROM observability_events WHERE event_type = 'booking.rejected'";
@@ -97,6 +104,13 @@ public sealed class SoldOutTests
             var lunch = await api.Bookings.BookAsync(r, 2, r.At(new TimeOnly(12, 0)));
             Assert.Equal(201, lunch.Code);
             Assert.Equal(1, unlocked.Total);
+
+            Assert.Equal(409, (await api.Bookings.BookAsync(r, 2, evening)).Code); // the day remembered, unchanged
+            Assert.Equal(2, unlocked.Total);
+            Assert.Equal(200, (await api.Bookings.CancelAsync(seated[0])).Code);
+            var freed = await api.Bookings.BookAsync(r, 2, evening);
+            Assert.Equal(201, freed.Code);
+            Assert.Equal(2, unlocked.Total);
         }
     }
 
