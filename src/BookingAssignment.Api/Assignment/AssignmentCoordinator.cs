@@ -72,7 +72,7 @@ internal sealed class AssignmentCoordinator(
             // MAX_PARALLEL runs in flight and the queue full (or too slow): admit now, assign later.
             return slot is not null
                 ? await run.SubmitAsync(restaurant, draft, ct)
-                : await run.AdmitOnlyAsync(restaurant, draft, new AssignmentRun.Deferral(RateLimited(restaurant.Id, "inline"), RetryScheduler.RateLimitedDelay, Decide: true), ct);
+                : await run.OverflowAsync(restaurant, draft, new AssignmentRun.Deferral(RateLimited(restaurant.Id, "inline"), RetryScheduler.RateLimitedDelay, Decide: true), ct);
         }
         catch (BrokenCircuitException)
         {

@@ -99,6 +99,20 @@ internal sealed class AssignmentRun(
 
     private readonly SemaphoreSlim _unlocked = new(2 * Environment.ProcessorCount);
     private readonly RefusingDays _refusing = new(time);
+    private readonly DayQueue _queue = new(time);
+
+    /// <summary>
+    /// No coordinator slot: admitted only (and, with V3's exact decision in hand, finished in that
+    /// transaction: <see cref="Deferral.Decide"/>) in the day's turn (<see cref="DayQueue"/>). A request
+    /// the day becomes unable to take while it waits leaves the queue refused.
+    /// </summary>
+    public async Task<SubmitOutcome> OverflowAsync(RestaurantModel r, BookingDraft draft, Deferral deferral, CancellationToken ct)
+    {
+        var (turn, refused) = await _queue.WaitAsync((r.Id, r.Rules.ServiceDate(draft.StartsAt)),
+            () => draft.HoldId is null ? _refusing.Last(r, draft.StartsAt) : null, () => RefuseUnlockedAsync(r, draft, ct), ct);
+        if (refused is not null) return refused;
+        using (turn) return await AdmitOnlyAsync(r, draft, deferral, ct);
+    }
 
     private async Task<SubmitOutcome.Rejected?> RefuseFromSnapshotAsync(RestaurantModel r, BookingDraft draft, CancellationToken ct)
     {

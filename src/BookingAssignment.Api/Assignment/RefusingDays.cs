@@ -13,18 +13,22 @@ internal sealed class RefusingDays(TimeProvider time)
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
     private const int PruneEvery = 4_096;
-    private readonly ConcurrentDictionary<(Guid Restaurant, DateOnly Day), DateTimeOffset> _lastRefusal = new();
+    private readonly ConcurrentDictionary<(Guid Restaurant, DateOnly Day), (DateTimeOffset At, long Number)> _lastRefusal = new();
     private long _refusals;
 
     public void Refused(RestaurantModel r, DateTimeOffset startsAt)
     {
         var now = time.GetUtcNow();
-        _lastRefusal[(r.Id, r.Rules.ServiceDate(startsAt))] = now;
-        if (Interlocked.Increment(ref _refusals) % PruneEvery != 0) return; // Count would take every lock
-        foreach (var (day, at) in _lastRefusal)
-            if (now - at > Window) _lastRefusal.TryRemove(day, out _);
+        var number = Interlocked.Increment(ref _refusals);
+        _lastRefusal[(r.Id, r.Rules.ServiceDate(startsAt))] = (now, number);
+        if (number % PruneEvery != 0) return; // Count would take every lock
+        foreach (var (day, last) in _lastRefusal)
+            if (now - last.At > Window) _lastRefusal.TryRemove(day, out _);
     }
 
-    public bool Lately(RestaurantModel r, DateTimeOffset startsAt) =>
-        _lastRefusal.TryGetValue((r.Id, r.Rules.ServiceDate(startsAt)), out var at) && time.GetUtcNow() - at <= Window;
+    public bool Lately(RestaurantModel r, DateTimeOffset startsAt) => Last(r, startsAt) is not null;
+
+    /// <summary>The day's latest refusal in the window, numbered in this instance's order (a larger number is a later refusal); null if none.</summary>
+    public long? Last(RestaurantModel r, DateTimeOffset startsAt) =>
+        _lastRefusal.TryGetValue((r.Id, r.Rules.ServiceDate(startsAt)), out var last) && time.GetUtcNow() - last.At <= Window ? last.Number : null;
 }

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Caching.Memory;
+
+namespace BookingAssignment.Api.Assignment;
+
+/// <summary>
+/// Turns for the overflow path (a new booking admitted without a coordinator slot, decided under the
+/// day's advisory lock): this instance's requests for one restaurant day wait here, in arrival order,
+/// instead of in PostgreSQL's lock queue. While it waits, a request whose day has refused someone since
+/// it last looked checks the committed day without the lock, and if the day cannot take it, leaves the
+/// queue with that refusal. In a drop's first wave the requests the evening can no longer take are
+/// then refused beside the chain of admissions instead of one by one under the lock after it. The
+/// advisory lock still decides every admission; a turn only orders one instance's waiters.
+/// </summary>
+internal sealed class DayQueue(TimeProvider time)
+{
+    /// <summary>How often a waiter looks at its day's refusals.</summary>
+    public static readonly TimeSpan LookEvery = TimeSpan.FromMilliseconds(20);
+
+    private readonly MemoryCache _turns = new(new MemoryCacheOptions());
+
+    /// <summary>
+    /// Waits for the day's turn. <paramref name="lastRefusal"/> numbers the day's latest refusal (null:
+    /// none lately); when it moves, <paramref name="refusal"/> checks the committed day (null: it may fit).
+    /// </summary>
+    /// <returns>The turn (dispose it to pass it on), or the refusal the request left the queue with.</returns>
+    public async Task<(IDisposable? Turn, SubmitOutcome.Rejected? Refused)> WaitAsync((Guid Restaurant, DateOnly Day) day,
+        Func<long?> lastRefusal, Func<Task<SubmitOutcome.Rejected?>> refusal, CancellationToken ct)
+    {
+        var turn = _turns.GetOrCreate(day, entry =>
+        {
+            entry.SlidingExpiration = TimeSpan.FromMinutes(1);
+            return new SemaphoreSlim(1, 1);
+        })!;
+        using var leaving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var wait = turn.WaitAsync(leaving.Token);
+        long? looked = null;
+        while (!wait.IsCompleted)
+        {
+            if (await Task.WhenAny(wait, Task.Delay(LookEvery, time, ct)) == wait) break;
+            var last = lastRefusal();
+            if (last is null || last == looked) continue;
+            looked = last;
+            if (await refusal() is not { } refused) continue;
+            leaving.Cancel();
+            try
+            {
+                await wait;
+                turn.Release(); // granted as it left: passed on unused
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+            return (null, refused);
+        }
+        await wait;
+        return (new Turn(turn), null);
+    }
+
+    private sealed class Turn(SemaphoreSlim turn) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) turn.Release();
+        }
+    }
+}
