@@ -9,7 +9,8 @@ namespace BookingAssignment.Api.Assignment;
 /// it last looked checks the committed day without the lock, and if the day cannot take it, leaves the
 /// queue with that refusal. In a drop's first wave the requests the evening can no longer take are
 /// then refused beside the chain of admissions instead of one by one under the lock after it. The
-/// advisory lock still decides every admission; a turn only orders one instance's waiters.
+/// advisory lock still decides every admission; a turn only orders one instance's waiters (two
+/// requests that race to create a day's turn may each get one: the lock still puts them in a row).
 /// </summary>
 internal sealed class DayQueue(TimeProvider time)
 {
@@ -32,28 +33,41 @@ internal sealed class DayQueue(TimeProvider time)
             return new SemaphoreSlim(1, 1);
         })!;
         using var leaving = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var wait = turn.WaitAsync(leaving.Token);
-        long? looked = null;
-        while (!wait.IsCompleted)
+        Task? wait = turn.WaitAsync(leaving.Token);
+        try
         {
-            if (await Task.WhenAny(wait, Task.Delay(LookEvery, time, ct)) == wait) break;
-            var last = lastRefusal();
-            if (last is null || last == looked) continue;
-            looked = last;
-            if (await refusal() is not { } refused) continue;
-            leaving.Cancel();
-            try
+            long? looked = null;
+            while (!wait.IsCompleted)
             {
-                await wait;
-                turn.Release(); // granted as it left: passed on unused
+                if (await Task.WhenAny(wait, Task.Delay(LookEvery, time, ct)) == wait) break;
+                var last = lastRefusal();
+                if (last is null || last == looked) continue;
+                looked = last;
+                if (await refusal() is { } refused) return (null, refused); // leaves the queue (finally)
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-            }
-            return (null, refused);
+            await wait;
+            wait = null; // granted: the caller passes it on
+            return (new Turn(turn), null);
         }
-        await wait;
-        return (new Turn(turn), null);
+        finally
+        {
+            // Leaving without the turn (refused, cancelled, or the check failed): out of the queue, and
+            // a turn granted meanwhile is passed on unused, so the day's queue never stalls on it.
+            if (wait is not null) await LeaveAsync(wait, leaving, turn);
+        }
+    }
+
+    private static async Task LeaveAsync(Task wait, CancellationTokenSource leaving, SemaphoreSlim turn)
+    {
+        await leaving.CancelAsync();
+        try
+        {
+            await wait;
+            turn.Release();
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private sealed class Turn(SemaphoreSlim turn) : IDisposable

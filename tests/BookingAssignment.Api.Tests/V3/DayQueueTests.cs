@@ -64,6 +64,22 @@ public sealed class DayQueueTests
     }
 
     [Fact]
+    public async Task AFailedCheckLeavesTheQueueWithoutStallingIt()
+    {
+        var queue = new DayQueue(TimeProvider.System);
+        var (holder, _) = await queue.WaitAsync(Day, () => null, () => MayFit, CancellationToken.None);
+        var failing = queue.WaitAsync(Day, () => 3, () => Task.FromException<SubmitOutcome.Rejected?>(new TimeoutException("database gone")),
+            CancellationToken.None);
+        var behind = queue.WaitAsync(Day, () => null, () => MayFit, CancellationToken.None);
+        await Assert.ThrowsAsync<TimeoutException>(() => failing);
+        Assert.False(behind.IsCompleted);
+        holder!.Dispose();
+        var (turn, refused) = await behind; // the failed waiter's place was given up, not kept
+        Assert.Null(refused);
+        turn!.Dispose();
+    }
+
+    [Fact]
     public async Task AWaiterLooksAgainOnlyWhenTheDayRefusedSomeoneSinceItLooked()
     {
         var queue = new DayQueue(TimeProvider.System);
