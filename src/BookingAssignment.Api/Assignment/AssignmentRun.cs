@@ -27,7 +27,7 @@ internal sealed class AssignmentRun(
     [FromKeyedServices(Breakers.Coordinator)] ResiliencePipeline breaker,
     Telemetry telemetry,
     IOptions<CoordinatorOptions> options,
-    TimeProvider time)
+    TimeProvider time) : IDisposable
 {
     private const string Pipeline = PipelineSelector.V3;
 
@@ -101,6 +101,8 @@ internal sealed class AssignmentRun(
     private readonly RefusingDays _refusing = new(time);
     private readonly DayQueue _queue = new(time);
 
+    public void Dispose() => _queue.Dispose();
+
     /// <summary>
     /// No coordinator slot: admitted only (and, with V3's exact decision in hand, finished in that
     /// transaction: <see cref="Deferral.Decide"/>) in the day's turn (<see cref="DayQueue"/>). A request
@@ -109,7 +111,7 @@ internal sealed class AssignmentRun(
     public async Task<SubmitOutcome> OverflowAsync(RestaurantModel r, BookingDraft draft, Deferral deferral, CancellationToken ct)
     {
         var (turn, refused) = await _queue.WaitAsync((r.Id, r.Rules.ServiceDate(draft.StartsAt)),
-            () => draft.HoldId is null ? _refusing.Last(r, draft.StartsAt) : null, () => RefuseUnlockedAsync(r, draft, ct), ct);
+            () => _refusing.Last(r, draft.StartsAt), () => RefuseUnlockedAsync(r, draft, ct), ct);
         if (refused is not null) return refused;
         using (turn) return await AdmitOnlyAsync(r, draft, deferral, ct);
     }

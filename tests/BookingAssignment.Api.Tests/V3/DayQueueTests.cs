@@ -17,7 +17,7 @@ public sealed class DayQueueTests
     [Fact]
     public async Task OneAtATimeInArrivalOrder()
     {
-        var queue = new DayQueue(TimeProvider.System);
+        using var queue = new DayQueue(TimeProvider.System);
         var order = new List<int>();
         var (first, _) = await queue.WaitAsync(Day, () => null, () => MayFit, CancellationToken.None);
         var waiting = Enumerable.Range(1, 3).Select(async i =>
@@ -36,7 +36,7 @@ public sealed class DayQueueTests
     [Fact]
     public async Task AWaiterWhoseDayRefusesLeavesWithTheRefusalAndTheTurnStaysWhereItWas()
     {
-        var queue = new DayQueue(TimeProvider.System);
+        using var queue = new DayQueue(TimeProvider.System);
         var (holder, _) = await queue.WaitAsync(Day, () => null, () => MayFit, CancellationToken.None);
         long lastRefusal = 0; // 0: none lately
         var checks = 0;
@@ -66,7 +66,7 @@ public sealed class DayQueueTests
     [Fact]
     public async Task AFailedCheckLeavesTheQueueWithoutStallingIt()
     {
-        var queue = new DayQueue(TimeProvider.System);
+        using var queue = new DayQueue(TimeProvider.System);
         var (holder, _) = await queue.WaitAsync(Day, () => null, () => MayFit, CancellationToken.None);
         var failing = queue.WaitAsync(Day, () => 3, () => Task.FromException<SubmitOutcome.Rejected?>(new TimeoutException("database gone")),
             CancellationToken.None);
@@ -82,7 +82,7 @@ public sealed class DayQueueTests
     [Fact]
     public async Task AWaiterLooksAgainOnlyWhenTheDayRefusedSomeoneSinceItLooked()
     {
-        var queue = new DayQueue(TimeProvider.System);
+        using var queue = new DayQueue(TimeProvider.System);
         var (holder, _) = await queue.WaitAsync(Day, () => null, () => MayFit, CancellationToken.None);
         long lastRefusal = 1;
         var checks = 0;

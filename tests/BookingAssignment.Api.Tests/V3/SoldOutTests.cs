@@ -105,7 +105,7 @@ public sealed class SoldOutTests
             Assert.Equal(201, lunch.Code);
             Assert.Equal(1, unlocked.Total);
 
-            Assert.Equal(409, (await api.Bookings.BookAsync(r, 2, evening)).Code); // the day remembered, unchanged
+            Assert.Equal(409, (await api.Bookings.BookAsync(r, 2, evening)).Code); // still full: refused without the lock again
             Assert.Equal(2, unlocked.Total);
             Assert.Equal(200, (await api.Bookings.CancelAsync(seated[0])).Code);
             var freed = await api.Bookings.BookAsync(r, 2, evening);
